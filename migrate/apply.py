@@ -1,0 +1,171 @@
+"""Pipeline stage: run the rules on a parsed module and apply their fixes until nothing changes.
+
+Each round runs every applicable rule on the current tree, applies the fixes that do not overlap
+(a fix whose nodes contain, or lie inside, the nodes of a fix already taken waits for the next
+round), and adds the imports those fixes need through libcst's AddImportsVisitor. Rounds repeat on
+the new tree until no fix applies, as ruff does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from rules import Rule
+from rules._rule import Finding, Fix, FixSafety, ModuleContext
+
+MAX_ROUNDS = 16
+
+
+@dataclass(frozen=True)
+class Located:
+    """A finding with its 1-based line and column in the tree it was found in."""
+
+    finding: Finding
+    line: int
+    column: int
+
+    @property
+    def code(self) -> str:
+        return self.finding.code
+
+
+@dataclass
+class Outcome:
+    module: cst.Module
+    found: list[Located]  # findings in the original module
+    remaining: list[Located]  # findings in the final module (all of them when not fixing)
+    fixed: Counter[str] = field(default_factory=Counter)  # applied fixes by code
+    notes: list[Located] = field(default_factory=list)  # notes of applied fixes, in the original
+
+
+def check(module: cst.Module, rules: Sequence[Rule]) -> list[Finding]:
+    ctx = ModuleContext(module, frozenset(rule.CODE for rule in rules))
+    return [finding for rule in rules for finding in rule.check(ctx)]
+
+
+def run_rules(module: cst.Module, rules: Sequence[Rule], *, fix: bool, unsafe: bool = False) -> Outcome:
+    """Findings of `rules` on `module`, and with `fix` the module after applying their fixes."""
+    found = locate(module, check(module, rules))
+    if not fix:
+        return Outcome(module, found, found)
+    fixed: Counter[str] = Counter()
+    notes = [loc for loc in found if loc.finding.note and _allowed(loc.finding.fix, unsafe)]
+    current, findings = module, [loc.finding for loc in found]
+    for _ in range(MAX_ROUNDS):
+        current, applied = apply_fixes(current, findings, unsafe)
+        if not applied:
+            break
+        fixed.update(f.code for f in applied)
+        findings = check(current, rules)
+    remaining = locate(current, findings) if current is not module else found
+    return Outcome(current, found, remaining, fixed, notes)
+
+
+def locate(module: cst.Module, findings: list[Finding]) -> list[Located]:
+    if not findings:
+        return []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    located = []
+    for finding in findings:
+        start = positions[finding.node].start
+        located.append(Located(finding, start.line, start.column + 1))
+    return sorted(located, key=lambda loc: (loc.line, loc.column, loc.code))
+
+
+def _allowed(fix: Fix | None, unsafe: bool) -> bool:
+    return fix is not None and (fix.safety is FixSafety.SAFE or (unsafe and fix.safety is FixSafety.UNSAFE))
+
+
+def apply_fixes(module: cst.Module, findings: list[Finding], unsafe: bool) -> tuple[cst.Module, list[Finding]]:
+    """Apply every fix that does not overlap one taken before it; return the findings applied."""
+    parents: dict[int, cst.CSTNode] | None = None
+    taken: dict[int, cst.CSTNode] = {}
+    replacements: dict[int, cst.CSTNode | cst.RemovalSentinel] = {}
+    accepted: set[int] = set()
+    applied: list[Finding] = []
+    for finding in findings:
+        fix = finding.fix
+        if not _allowed(fix, unsafe):
+            continue
+        assert fix is not None
+        if id(fix) not in accepted:
+            if parents is None:
+                parents = _parents(module)
+            if any(_overlaps(old, taken, parents) for old, _ in fix.edits):
+                continue
+            accepted.add(id(fix))
+            for old, new in fix.edits:
+                taken[id(old)] = old
+                replacements[id(old)] = new
+        applied.append(finding)
+    if not applied:
+        return module, []
+    new_module = module.visit(_Replacer(replacements))
+    assert isinstance(new_module, cst.Module)
+    return _add_imports(new_module, [f.fix for f in applied if f.fix is not None]), applied
+
+
+def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
+    specs = list(dict.fromkeys(spec for fix in fixes for spec in fix.imports))
+    if not specs:
+        return module
+    context = CodemodContext()
+    for spec in specs:
+        AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
+    return AddImportsVisitor(context).transform_module(module)
+
+
+def _parents(module: cst.Module) -> dict[int, cst.CSTNode]:
+    parents: dict[int, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = []
+
+    class Walker(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if stack:
+                parents[id(node)] = stack[-1]
+            stack.append(node)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            stack.pop()
+
+    module.visit(Walker())
+    return parents
+
+
+def _overlaps(node: cst.CSTNode, taken: dict[int, cst.CSTNode], parents: dict[int, cst.CSTNode]) -> bool:
+    if not taken:
+        return False
+    if id(node) in taken:
+        return True
+    current = parents.get(id(node))
+    while current is not None:
+        if id(current) in taken:
+            return True
+        current = parents.get(id(current))
+    for other in taken.values():  # is `node` an ancestor of something taken?
+        current = parents.get(id(other))
+        while current is not None:
+            if current is node:
+                return True
+            current = parents.get(id(current))
+    return False
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.CSTNode | cst.RemovalSentinel]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) not in self.replacements  # a replaced node's children are not visited
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return self.replacements.get(id(original_node), updated_node)

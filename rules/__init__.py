@@ -1,0 +1,34 @@
+"""The rule catalogue: one module per rule, registered here in the order their fixes run."""
+
+from __future__ import annotations
+
+from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules.decorator_missing_parentheses import DecoratorMissingParentheses
+from rules.enter_checkpoint_argument import EnterCheckpointArgument
+from rules.checkpointing_enabled_option import CheckpointingEnabledOption
+from rules.exit_hook_parameters import ExitHookParameters
+from rules.legacy_aenter_method import LegacyAenterMethod
+from rules.legacy_aexit_method import LegacyAexitMethod
+from rules.legacy_enter_method import LegacyEnterMethod
+from rules.legacy_exit_method import LegacyExitMethod
+from rules.stub_to_app import StubToApp
+
+# Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
+ALL_RULES: tuple[type[Rule], ...] = (
+    LegacyEnterMethod,
+    LegacyExitMethod,
+    LegacyAenterMethod,
+    LegacyAexitMethod,
+    ExitHookParameters,
+    DecoratorMissingParentheses,
+    EnterCheckpointArgument,
+    CheckpointingEnabledOption,
+    StubToApp,
+)
+
+
+def rules_by_code() -> dict[str, type[Rule]]:
+    return {rule.CODE: rule for rule in ALL_RULES}
+
+
+__all__ = ["ALL_RULES", "Finding", "Fix", "FixSafety", "Invalid", "ModuleContext", "Rule", "Valid", "rules_by_code"]

@@ -1,0 +1,110 @@
+"""Which module-level classes are Modal classes, and how they relate to each other in the file.
+
+A Modal class is decorated with `<app>.cls(...)`, or (pre-0.49 style) has methods decorated with
+`<app>.function(...)`; any class such a class inherits from in the same file is one too, since its
+hooks run in the same containers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from rules._names import APP, ModalNames
+from rules._rule import ModuleContext
+
+
+@dataclass
+class ClassInfo:
+    node: cst.ClassDef
+    bases: list[str]  # names of in-file base classes, in order
+    decorated: bool  # `@<app>.cls(...)` on the class
+    function_methods: bool  # pre-0.49: `@<app>.function(...)` on its methods
+    modal: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+
+@dataclass
+class ClassIndex:
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+
+    def family(self, name: str) -> list[ClassInfo]:
+        """The class with every in-file class connected to it by inheritance, in file order."""
+        seen = {name}
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            linked = set(self.classes[current].bases)
+            linked |= {c.name for c in self.classes.values() if current in c.bases}
+            for other in linked - seen:
+                seen.add(other)
+                todo.append(other)
+        return [info for info in self.classes.values() if info.name in seen]
+
+    def mro(self, name: str) -> list[ClassInfo]:
+        """Python's MRO over the in-file classes (external bases dropped), most derived first."""
+        built: dict[str, type] = {}
+
+        def build(n: str) -> type:
+            if n not in built:
+                bases = tuple(build(b) for b in self.classes[n].bases) or (object,)
+                built[n] = type(n, bases, {})
+            return built[n]
+
+        try:
+            order = build(name).mro()
+        except TypeError:  # inconsistent hierarchy: Python would refuse it too
+            return [self.classes[name]]
+        return [self.classes[k.__name__] for k in order if k is not object]
+
+
+def class_index(ctx: ModuleContext) -> ClassIndex:
+    return ctx.shared("classes", _build_index)  # type: ignore[no-any-return]
+
+
+def _build_index(ctx: ModuleContext) -> ClassIndex:
+    names = ctx.names
+    index = ClassIndex()
+    for stmt in ctx.module.body:
+        if isinstance(stmt, cst.ClassDef):
+            index.classes[stmt.name.value] = _describe(stmt, names)
+    for info in index.classes.values():
+        info.bases = [b for b in info.bases if b in index.classes and b != info.name]
+    for info in index.classes.values():
+        if info.decorated or info.function_methods:
+            for ancestor in index.mro(info.name):
+                ancestor.modal = True
+    return index
+
+
+def _describe(node: cst.ClassDef, names: ModalNames) -> ClassInfo:
+    bases = [arg.value.value for arg in node.bases if isinstance(arg.value, cst.Name) and arg.keyword is None]
+    decorated = any(names.decorator_name(d) == f"{APP}.cls" for d in node.decorators)
+    function_methods = any(
+        names.decorator_name(d) == f"{APP}.function"
+        for member in node.body.body
+        if isinstance(member, cst.FunctionDef)
+        for d in member.decorators
+    )
+    return ClassInfo(node, bases, decorated, function_methods)
+
+
+def member_names(node: cst.ClassDef) -> set[str]:
+    """Every name a class body binds: methods, nested classes, assignments, annotations."""
+    found: set[str] = set()
+    for member in node.body.body:
+        if isinstance(member, (cst.FunctionDef, cst.ClassDef)):
+            found.add(member.name.value)
+        elif isinstance(member, cst.SimpleStatementLine):
+            for small in member.body:
+                targets: list[cst.BaseExpression] = []
+                if isinstance(small, cst.Assign):
+                    targets = [t.target for t in small.targets]
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                    targets = [small.target]
+                found.update(t.value for t in targets if isinstance(t, cst.Name))
+    return found

@@ -1,0 +1,148 @@
+"""The rule model: what a rule is, what it reports, and how its fix is described.
+
+A rule looks at one parsed module (through a `ModuleContext`) and yields `Finding`s. A finding may
+carry a `Fix`: node replacements on the tree it was computed from, plus imports the replacement needs.
+The engine (in `migrate/`) applies non-overlapping fixes, re-runs the rules on the result and repeats
+until nothing changes, the way ruff iterates its fixes.
+"""
+
+from __future__ import annotations
+
+import enum
+import textwrap
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar, Iterator
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from rules._names import ModalNames
+
+
+class FixSafety(enum.Enum):
+    """How much a rule's fix can be trusted (ruff's applicability levels)."""
+
+    SAFE = "safe"  # keeps behaviour; applied by default
+    UNSAFE = "unsafe"  # may change behaviour; applied only on request
+    NONE = "none"  # diagnostic only
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """An import that a fix needs: `import module` or `from module import obj`."""
+
+    module: str
+    obj: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Fix:
+    """Replacements of nodes of one tree, applied together or not at all."""
+
+    edits: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel], ...]
+    imports: tuple[ImportSpec, ...] = ()
+    safety: FixSafety = FixSafety.SAFE
+
+
+@dataclass(frozen=True, eq=False)
+class Finding:
+    """One thing a rule found. `fix` is None when a human has to act."""
+
+    code: str
+    node: cst.CSTNode
+    message: str
+    fix: Fix | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code the rule must leave alone."""
+
+    name: str
+    code: str
+
+    @property
+    def source(self) -> str:
+        return _dedent(self.code)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the rule must flag; `expected` is the exact fixed output (None: flagged, not fixed)."""
+
+    name: str
+    code: str
+    expected: str | None = None
+    notes: int = 0  # how many of the findings carry a note for a human
+
+    @property
+    def source(self) -> str:
+        return _dedent(self.code)
+
+    @property
+    def expected_source(self) -> str | None:
+        return None if self.expected is None else _dedent(self.expected)
+
+
+def _dedent(code: str) -> str:
+    return textwrap.dedent(code).lstrip("\n")
+
+
+@dataclass
+class ModuleContext:
+    """What rules see of one module: the tree, the resolved names, the enabled codes."""
+
+    module: cst.Module
+    enabled: frozenset[str]
+    memo: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def names(self) -> "ModalNames":
+        from rules._names import ModalNames
+
+        return ModalNames.of(self.module)
+
+    def shared(self, key: str, compute):  # type: ignore[no-untyped-def]
+        """Compute an analysis once per tree, for the rules that share it."""
+        if key not in self.memo:
+            self.memo[key] = compute(self)
+        return self.memo[key]
+
+
+class Rule:
+    """Base class: one subclass per file in `rules/`, with its docs and its test cases."""
+
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    MESSAGE: ClassVar[str]
+    SAFETY: ClassVar[FixSafety]
+    # The rule can only apply to a file containing one of these byte strings (empty: any Modal file).
+    TOKENS: ClassVar[tuple[bytes, ...]] = ()
+    VALID: ClassVar[list[Valid]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def docs(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.docs().splitlines()[0] if cls.docs() else cls.MESSAGE
+
+    @classmethod
+    def fixable(cls) -> bool:
+        return cls.SAFETY is not FixSafety.NONE
+
+    @classmethod
+    def applies_to(cls, data: bytes) -> bool:
+        return not cls.TOKENS or any(token in data for token in cls.TOKENS)
+
+    def finding(
+        self, node: cst.CSTNode, fix: Fix | None, *, message: str | None = None, note: str | None = None
+    ) -> Finding:
+        return Finding(self.CODE, node, message or self.MESSAGE, fix, note)
