@@ -1,0 +1,126 @@
+"""The `migrate` command line (also installed as `modal-upgrade`).
+
+`migrate PATH...` fixes in place, `--check` lints, `--diff` shows what would change. Subcommands
+(`migrate rule CODE`, `migrate run FILE`, `migrate verify PATH`) are dispatched on the first word.
+This module imports neither libcst nor the rules until a command needs them, so `--help` and
+`--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from migrate import __version__
+
+EXIT_USAGE = 2
+
+fix_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"modal-upgrade {__version__}")
+        raise typer.Exit(0)
+
+
+@fix_app.command(
+    epilog="Subcommands: `migrate rule CODE` shows a rule's docs. "
+    "Exit codes: 0 nothing to do; 1 files changed, findings, or findings left for a human; 2 usage error, "
+    "unreadable or unparsable input, internal error."
+)
+def migrate(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories (walked recursively)."),
+    check: bool = typer.Option(False, "--check", help="Lint only: report findings, write nothing, exit 1 if any."),
+    diff: bool = typer.Option(False, "--diff", help="Print a unified diff of what would change; write nothing."),
+    select: Optional[str] = typer.Option(None, "--select", help="Comma-separated rule codes or prefixes to enable (default: all)."),
+    ignore: Optional[str] = typer.Option(None, "--ignore", help="Comma-separated rule codes or prefixes to disable."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply fixes marked unsafe."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings or changes."),
+    list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No closing summary."),
+    no_color: bool = typer.Option(False, "--no-color", help="Never colour the output."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Find and rewrite deprecated Modal code."""
+    out, err = _consoles(no_color)
+    from migrate.selection import SelectionError, select_rules
+
+    try:
+        rules = select_rules(select, ignore)
+    except SelectionError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    if list_rules:
+        from migrate.rule_docs import rules_table
+
+        out.print(rules_table(rules))
+        return
+    if not paths:
+        err.print("error: no paths given (try `migrate .`)", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    if check and diff:
+        err.print("error: --check and --diff exclude each other", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        err.print(f"error: {path}: no such file or directory", markup=False)
+    raise typer.Exit(_run(paths, "check" if check else "diff" if diff else "fix", rules, unsafe_fixes, exit_zero, quiet, out, err, bool(missing)))
+
+
+def _run(paths, mode, rules, unsafe_fixes, exit_zero, quiet, out, err, had_errors) -> int:  # type: ignore[no-untyped-def]
+    from migrate.pipeline import Options, process_paths
+    from migrate.report import Reporter
+
+    reporter = Reporter(out, err, mode, quiet)
+    options = Options(mode, tuple(rules), unsafe_fixes)
+    for result in process_paths([p for p in paths if p.exists()], options):
+        reporter.file(result)
+    reporter.summary()
+    code = reporter.totals.exit_code(mode, exit_zero)
+    return EXIT_USAGE if had_errors else code
+
+
+def _consoles(no_color: bool) -> tuple[Console, Console]:
+    return Console(no_color=no_color or None, highlight=False), Console(stderr=True, no_color=no_color or None, highlight=False)
+
+
+rule_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+@rule_app.command()
+def rule(
+    code: Optional[str] = typer.Argument(None, help="A rule code, e.g. MOD101."),
+    all_rules: bool = typer.Option(False, "--all", help="Show every rule's docs."),
+    no_color: bool = typer.Option(False, "--no-color"),
+) -> None:
+    """Show a rule's documentation: what it does, why, an example, the fix and its safety."""
+    from migrate.rule_docs import render_rule
+    from rules import ALL_RULES, rules_by_code
+
+    out, err = _consoles(no_color)
+    if all_rules:
+        for cls in ALL_RULES:
+            render_rule(cls, out)
+        return
+    found = rules_by_code().get((code or "").upper())
+    if found is None:
+        err.print(f"error: unknown rule {code!r}; `migrate --list-rules` lists them", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    render_rule(found, out)
+
+
+SUBCOMMANDS = {"rule": rule_app}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in SUBCOMMANDS:
+        command, name, rest = SUBCOMMANDS[args[0]], f"migrate {args[0]}", args[1:]
+    else:
+        command, name, rest = fix_app, "migrate", args
+    typer.main.get_command(command).main(args=rest, prog_name=name, standalone_mode=True)

@@ -1,0 +1,114 @@
+"""The pipeline: discover -> read bytes -> prefilter -> parse -> rules -> render -> write or report.
+
+Each stage lives in its own module; this one strings them together for one file and for a run.
+A file that cannot be read or parsed yields a result with the error and the run goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Literal
+
+from migrate.apply import Located, run_rules
+from migrate.discover import discover
+from migrate.parse import ParseFailure, parse_bytes
+from migrate.prefilter import applicable, could_change
+from migrate.read import ReadError, read_bytes
+from migrate.render import render, unified_diff
+from migrate.write import write_atomic
+from rules import Rule
+
+Mode = Literal["fix", "check", "diff"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A finding as reported: plain data, free of syntax trees."""
+
+    code: str
+    line: int
+    column: int
+    message: str
+    fixable: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    mode: Mode
+    rules: tuple[type[Rule], ...]
+    unsafe_fixes: bool = False
+
+
+@dataclass
+class FileResult:
+    path: Path
+    parsed: bool = False
+    changed: bool = False
+    found: list[Diagnostic] = field(default_factory=list)  # in the file as it was
+    remaining: list[Diagnostic] = field(default_factory=list)  # left after fixing (fix/diff modes)
+    notes: list[Diagnostic] = field(default_factory=list)  # notes of applied fixes
+    fixed: Counter[str] = field(default_factory=Counter)
+    error: str | None = None  # "line:col: message" or a read error
+    diff: str = ""
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
+    for path in discover(paths):
+        yield process_file(path, options)
+
+
+def process_file(path: Path, options: Options) -> FileResult:
+    result = FileResult(path)
+    try:
+        data = read_bytes(path)
+    except ReadError as exc:
+        result.error = f"cannot read: {exc}"
+        return result
+    if not could_change(data):
+        return result
+    try:
+        module = parse_bytes(data)
+    except ParseFailure as exc:
+        result.error = f"{exc.line}:{exc.column}: {exc.message}"
+        return result
+    result.parsed = True
+    rules = applicable(data, [rule() for rule in options.rules])
+    outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes)
+    result.found = [_diagnostic(loc, options) for loc in outcome.found]
+    result.remaining = [_diagnostic(loc, options) for loc in outcome.remaining]
+    result.notes = [_diagnostic(loc, options) for loc in outcome.notes]
+    result.fixed = outcome.fixed
+    new = render(outcome.module)
+    if new != data:
+        result.changed = True
+        if options.mode == "fix":
+            try:
+                write_atomic(path, new)
+            except OSError as exc:
+                result.changed = False
+                result.error = f"cannot write: {exc.strerror or exc}"
+        elif options.mode == "diff":
+            result.diff = unified_diff(display_path(path), data, new, outcome.module.encoding)
+    return result
+
+
+def _diagnostic(located: Located, options: Options) -> Diagnostic:
+    finding = located.finding
+    fix = finding.fix
+    fixable = fix is not None and (fix.safety.value == "safe" or (options.unsafe_fixes and fix.safety.value == "unsafe"))
+    return Diagnostic(finding.code, located.line, located.column, finding.message, fixable, finding.note)

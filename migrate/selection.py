@@ -1,0 +1,26 @@
+"""Which rules a run uses, from `--select` and `--ignore` (codes or code prefixes, like ruff)."""
+
+from __future__ import annotations
+
+from rules import ALL_RULES, Rule
+
+
+class SelectionError(ValueError):
+    """A selector that matches no rule."""
+
+
+def select_rules(select: str | None, ignore: str | None) -> list[type[Rule]]:
+    chosen = _matching(select) if select else list(ALL_RULES)
+    dropped = set(_matching(ignore)) if ignore else set()
+    return [rule for rule in chosen if rule not in dropped]
+
+
+def _matching(spec: str) -> list[type[Rule]]:
+    selectors = [s.strip().upper() for s in spec.split(",") if s.strip()]
+    matched: list[type[Rule]] = []
+    for selector in selectors:
+        hits = [r for r in ALL_RULES if selector == "ALL" or r.CODE.startswith(selector)]
+        if not hits:
+            raise SelectionError(f"unknown rule selector {selector!r}; `migrate --list-rules` lists the codes")
+        matched.extend(h for h in hits if h not in matched)
+    return matched
