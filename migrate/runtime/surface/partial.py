@@ -1,0 +1,169 @@
+"""Method decorators (`method`, `enter`, `exit`, `build`, web, `concurrent`, `batched`) and `parameter`."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+from .exception import InvalidError
+
+LIFECYCLE = frozenset({"enter", "exit", "build"})
+INTERFACE = frozenset({"method", "web", "batched"})
+
+
+class PartialFunction:
+    """A class-body function tagged by modal decorators; the container finds hooks by these flags."""
+
+    def __init__(self, raw: Callable[..., Any], flags: set[str], opts: dict[str, Any]) -> None:
+        self.raw = raw
+        self.flags = frozenset(flags)
+        self.opts = opts
+
+    @property
+    def is_interface(self) -> bool:
+        return bool(self.flags & INTERFACE)
+
+    @property
+    def is_generator(self) -> bool:
+        flag = self.opts.get("is_generator")
+        if flag is not None:
+            return bool(flag)
+        return inspect.isgeneratorfunction(self.raw) or inspect.isasyncgenfunction(self.raw)
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return self
+        if not self.is_interface:
+            # Modal instances only carry interface methods: `self.setup()` on a hook fails like this.
+            raise KeyError(self.raw.__name__)
+        from .cls import handle_for_instance
+
+        return handle_for_instance(obj, self.raw.__name__)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("'PartialFunction' object is not callable")
+
+
+def _positional(name: str, arg: Any) -> None:
+    if arg is not None:
+        raise InvalidError(
+            f"Positional arguments are not allowed. Did you forget parentheses? Suggestion: `@modal.{name}()`."
+        )
+
+
+def _tag(name: str, flag: str, **opts: Any) -> Callable[[Any], PartialFunction]:
+    def decorate(f: Any) -> PartialFunction:
+        from .functions import Function
+
+        if isinstance(f, type):
+            raise InvalidError(f"Cannot apply `@modal.{name}` to a class. Hint: consider applying to a method instead.")
+        if isinstance(f, Function):
+            raise InvalidError(
+                f"Cannot stack `@modal.{name}` on top of `@app.function`. Hint: swap the order of the decorators."
+            )
+        if isinstance(f, PartialFunction):
+            flags, merged, raw = set(f.flags) | {flag}, {**f.opts, **opts}, f.raw
+        else:
+            flags, merged, raw = {flag}, opts, f
+        if flags & LIFECYCLE and flags & INTERFACE:
+            raise InvalidError("Interface decorators cannot be combined with lifecycle decorators.")
+        if "method" in flags and "web" in flags:
+            raise InvalidError("Callable decorators cannot be combined with web interface decorators.")
+        return PartialFunction(raw, flags, merged)
+
+    return decorate
+
+
+def method(_warn_parentheses_missing: Any = None, *, is_generator: bool | None = None, keep_warm: int | None = None):  # type: ignore[no-untyped-def]
+    _positional("method", _warn_parentheses_missing)
+    return _tag("method", "method", is_generator=is_generator)
+
+
+def enter(_warn_parentheses_missing: Any = None, *, snap: bool = False, checkpoint: bool | None = None):  # type: ignore[no-untyped-def]
+    _positional("enter", _warn_parentheses_missing)
+    return _tag("enter", "enter", snap=bool(snap or checkpoint))
+
+
+def exit(_warn_parentheses_missing: Any = None):  # type: ignore[no-untyped-def]  # noqa: A001
+    _positional("exit", _warn_parentheses_missing)
+    return _tag("exit", "exit")
+
+
+def build(_warn_parentheses_missing: Any = None, *, force: bool = False, timeout: int = 86400):  # type: ignore[no-untyped-def]
+    _positional("build", _warn_parentheses_missing)
+    return _tag("build", "build")
+
+
+def _web(kind: str, name: str, arg: Any, opts: dict[str, Any]) -> Callable[[Any], PartialFunction]:
+    if isinstance(arg, str):
+        raise InvalidError(f'Positional arguments are not allowed. Suggestion: `@modal.{name}(method="GET")`.')
+    _positional(name, arg)
+    return _tag(name, "web", web=kind, web_options=opts)
+
+
+def fastapi_endpoint(_warn_parentheses_missing: Any = None, *, method: str = "GET", label: str | None = None,  # type: ignore[no-untyped-def]
+                     custom_domains: Any = None, docs: bool = False, requires_proxy_auth: bool = False,
+                     wait_for_response: bool = True):
+    return _web("fastapi", "fastapi_endpoint", _warn_parentheses_missing, {"method": method, "label": label})
+
+
+def web_endpoint(_warn_parentheses_missing: Any = None, *, method: str = "GET", label: str | None = None,  # type: ignore[no-untyped-def]
+                 custom_domains: Any = None, docs: bool = False, requires_proxy_auth: bool = False,
+                 wait_for_response: bool = True):
+    return _web("fastapi", "web_endpoint", _warn_parentheses_missing, {"method": method, "label": label})
+
+
+def asgi_app(_warn_parentheses_missing: Any = None, *, label: str | None = None, custom_domains: Any = None,  # type: ignore[no-untyped-def]
+             requires_proxy_auth: bool = False, wait_for_response: bool = True):
+    return _web("asgi", "asgi_app", _warn_parentheses_missing, {"label": label})
+
+
+def wsgi_app(_warn_parentheses_missing: Any = None, *, label: str | None = None, custom_domains: Any = None,  # type: ignore[no-untyped-def]
+             requires_proxy_auth: bool = False, wait_for_response: bool = True):
+    return _web("wsgi", "wsgi_app", _warn_parentheses_missing, {"label": label})
+
+
+def web_server(port: int, *, startup_timeout: float = 5.0, label: str | None = None,  # type: ignore[no-untyped-def]
+               custom_domains: Any = None, requires_proxy_auth: bool = False):
+    return _tag("web_server", "web", web="server", web_options={"port": port, "label": label})
+
+
+def concurrent(_warn_parentheses_missing: Any = None, *, max_inputs: int | None = None,  # type: ignore[no-untyped-def]
+               target_inputs: int | None = None):
+    """Allow one container to run several inputs at once; on a class it applies to the whole class."""
+    _positional("concurrent", _warn_parentheses_missing)
+    limit = max_inputs or target_inputs or 1
+
+    def decorate(f: Any) -> Any:
+        if isinstance(f, type):
+            f.__modal_concurrency__ = limit  # type: ignore[attr-defined]
+            return f
+        pf = f if isinstance(f, PartialFunction) else PartialFunction(f, set(), {})
+        return PartialFunction(pf.raw, set(pf.flags), {**pf.opts, "concurrency": limit})
+
+    return decorate
+
+
+def batched(_warn_parentheses_missing: Any = None, *, max_batch_size: int, wait_ms: int):  # type: ignore[no-untyped-def]
+    _positional("batched", _warn_parentheses_missing)
+    return _tag("batched", "batched", batched={"max_batch_size": max_batch_size, "wait_ms": wait_ms})
+
+
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "<no default>"
+
+
+NO_DEFAULT = _NoDefault()
+
+
+class Parameter:
+    """The class-body marker of `x: T = modal.parameter()`; instances get the value in `__dict__`."""
+
+    def __init__(self, default: Any, init: bool) -> None:
+        self.default = default
+        self.init = init
+
+
+def parameter(*, default: Any = NO_DEFAULT, init: bool = True) -> Any:
+    return Parameter(default, init)
