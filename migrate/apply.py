@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rules import Rule
@@ -116,6 +114,10 @@ def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     specs = list(dict.fromkeys(spec for fix in fixes for spec in fix.imports))
     if not specs:
         return module
+    # libcst.codemod pulls in the matchers (a slow import): only files that need an import pay it.
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
     context = CodemodContext()
     for spec in specs:
         AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)

@@ -8,6 +8,7 @@ This module imports neither libcst nor the rules until a command needs them, so 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -86,7 +87,10 @@ def _run(paths, mode, rules, unsafe_fixes, exit_zero, quiet, out, err, had_error
 
 
 def _consoles(no_color: bool) -> tuple[Console, Console]:
-    return Console(no_color=no_color or None, highlight=False), Console(stderr=True, no_color=no_color or None, highlight=False)
+    """Styled output only on a terminal (or with FORCE_COLOR); none at all with --no-color or NO_COLOR."""
+    plain = no_color or bool(os.environ.get("NO_COLOR"))
+    options = {"highlight": False, **({"color_system": None} if plain else {})}
+    return Console(**options), Console(stderr=True, **options)  # type: ignore[arg-type]
 
 
 rule_app = typer.Typer(add_completion=False, rich_markup_mode=None)

@@ -1,0 +1,46 @@
+"""Helpers shared by the tests: run the engine on source text, import code under the real `modal`."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import uuid
+import warnings
+from pathlib import Path
+from types import ModuleType
+
+import libcst as cst
+
+from migrate.apply import Outcome, run_rules
+from rules import ALL_RULES, Rule
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def fix(source: str, rules: tuple[type[Rule], ...] = ALL_RULES) -> Outcome:
+    return run_rules(cst.parse_module(source), [rule() for rule in rules], fix=True)
+
+
+def fixed_code(source: str) -> str:
+    return fix(source).module.code
+
+
+def import_under_modal(path: Path) -> ModuleType:
+    """Import a file with the real `modal`, Modal's deprecation warnings turned into errors."""
+    import modal.exception
+
+    name = f"fixture_{uuid.uuid4().hex}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", category=modal.exception.DeprecationError)
+        warnings.filterwarnings("error", category=getattr(modal.exception, "PendingDeprecationError", modal.exception.DeprecationError))
+        spec.loader.exec_module(module)
+    return module
+
+
+def fixture_pairs() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if (p / "before.py").exists() and (p / "after.py").exists()) if FIXTURES.exists() else []

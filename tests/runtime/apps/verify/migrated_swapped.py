@@ -1,0 +1,29 @@
+"""A wrong migration: the hook order is swapped."""
+
+import modal
+
+app = modal.App("verify-demo")
+
+
+@app.cls(max_containers=1)
+class Model:
+    @modal.enter()
+    def warm(self):
+        self.ready = self.base + 1
+
+    @modal.enter()
+    def setup(self):
+        self.base = 10
+
+    @modal.method()
+    def predict(self, x):
+        return x + self.ready
+
+    @modal.exit()
+    def teardown(self):
+        print("closing")
+
+
+@app.local_entrypoint()
+def main():
+    print([Model().predict.remote(i) for i in range(3)])

@@ -1,0 +1,41 @@
+"""Which files a run processes."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from migrate.discover import discover
+
+
+def _touch(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("import modal\n")
+
+
+def _found(root: Path, *paths: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in discover(paths or [root]))
+
+
+def test_walks_python_files_and_skips_tool_directories(tmp_path: Path) -> None:
+    _touch(tmp_path, "a.py", "pkg/b.py", "pkg/c.txt", ".git/x.py", "build/d.py", "dist/e.py", "node_modules/f.py",
+           "pkg/__pycache__/g.py", ".venv/h.py")
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    _touch(tmp_path, "env/lib/i.py")
+    assert _found(tmp_path) == ["a.py", "pkg/b.py"]
+
+
+def test_gitignored_paths_are_skipped_but_explicit_files_kept(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("generated/\nsecret.py\n")
+    _touch(tmp_path, "a.py", "generated/b.py", "secret.py")
+    assert _found(tmp_path) == ["a.py"]
+    assert _found(tmp_path, tmp_path / "secret.py") == ["secret.py"]
+
+
+def test_each_file_once(tmp_path: Path) -> None:
+    _touch(tmp_path, "a.py")
+    assert _found(tmp_path, tmp_path, tmp_path / "a.py") == ["a.py"]
