@@ -105,8 +105,9 @@ def _silent_failure(legacy: Any, current: Any, names: _Names) -> str | None:
     dunders = sorted({e["method"] for e in legacy.events if e["event"] in HOOK_EVENTS and _is_dunder(e.get("method"))})
     if not dunders:
         return None
-    failed = sorted({e.get("error") for e in current.events if e["event"] == "output" and not e.get("ok")})
-    outcome = f"inputs then fail with {', '.join(failed)}" if failed else "outputs happen to be unchanged"
+    failed = sorted({e["error"] for e in current.events
+                     if e.get("error") and e["event"] in ("output", "container_stop")})
+    outcome = f"the app then fails with {', '.join(failed)}" if failed else "outputs happen to be unchanged"
     if current.returncode != legacy.returncode:
         outcome += f"; the run exits with {current.returncode} instead of {legacy.returncode}"
     return f"under current Modal {', '.join(dunders)} never run in containers: {outcome}"
