@@ -1,0 +1,62 @@
+"""The before/after example programs in fixtures/: the tool turns each `before` into its `after`."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import FIXTURES, fixture_pairs
+from migrate.pipeline import Options, process_file
+from migrate.prefilter import could_change
+from rules import ALL_RULES
+
+PAIRS = fixture_pairs()
+
+
+def test_there_are_enough_fixtures() -> None:
+    assert len(PAIRS) >= 12
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p.name)
+def test_before_becomes_after_byte_for_byte(pair: Path, tmp_path: Path) -> None:
+    work = tmp_path / "before.py"
+    shutil.copyfile(pair / "before.py", work)
+    result = process_file(work, Options("fix", ALL_RULES))
+    assert result.error is None
+    assert work.read_bytes() == (pair / "after.py").read_bytes()
+    assert could_change((pair / "before.py").read_bytes()) or not result.changed
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p.name)
+def test_after_parses_and_a_second_run_changes_nothing(pair: Path, tmp_path: Path) -> None:
+    after = (pair / "after.py").read_bytes()
+    ast.parse(after)
+    work = tmp_path / "after.py"
+    work.write_bytes(after)
+    result = process_file(work, Options("fix", ALL_RULES))
+    assert not result.changed
+    assert not any(d.fixable for d in result.remaining)
+
+
+def test_migrate_on_a_copy_of_fixtures_rewrites_every_before(tmp_path: Path) -> None:
+    copy = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, copy)
+    command = [sys.executable, "-m", "migrate", "--quiet", str(copy)]
+    subprocess.run(command, capture_output=True, check=False)
+    for pair in PAIRS:
+        assert (copy / pair.name / "before.py").read_bytes() == (pair / "after.py").read_bytes(), pair.name
+    second = subprocess.run([*command[:-1], "--diff", str(copy)], capture_output=True, text=True)
+    assert second.stdout == ""
+
+
+def test_check_lists_findings_for_every_before() -> None:
+    result = subprocess.run([sys.executable, "-m", "migrate", "--check", str(FIXTURES)], capture_output=True, text=True)
+    assert result.returncode == 1
+    for pair in PAIRS:
+        if (pair / "before.py").read_bytes() != (pair / "after.py").read_bytes():
+            assert f"{pair.name}/before.py:" in result.stdout, pair.name
