@@ -47,10 +47,10 @@ def render_timeline(events: list[dict[str, Any]], console: Console) -> None:
     table.add_column("lifecycle")
     table.add_column("inputs", justify="right")
     for cid, items in containers.items():
-        lines = Text()
-        for event in items:
-            lines.append(f"{event['t'] - start:7.3f}s ", style="dim")
-            lines.append(describe(event) + "\n", style=_STYLE.get(event["event"], ""))
+        lines = Text("\n").join(
+            Text.assemble((f"{e['t'] - start:7.3f}s ", "dim"), (describe(e), _STYLE.get(e["event"], "")))
+            for e in items
+        )
         served = sum(1 for e in items if e["event"] == "input")
         table.add_row(cid, items[0]["target"], lines, str(served))
     console.print(table)

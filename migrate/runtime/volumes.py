@@ -22,8 +22,8 @@ _TWO_PATHS = ("rename", "replace", "link", "symlink")
 def mounts_for(app: Any, spec: Any) -> dict[str, str]:
     """Mount path -> real directory (or file) for one function, from volumes and the image's local files."""
     mounts: dict[str, str] = {}
-    for image in (app.image, spec.image):
-        for local, remote in getattr(image, "local_files", ()):
+    for source in (app.image, spec.image, *spec.mounts):
+        for local, remote in getattr(source, "local_files", getattr(source, "entries", ())):
             mounts[remote] = local
     for path, volume in {**app.volumes, **spec.volumes}.items():
         if hasattr(volume, "local_path"):

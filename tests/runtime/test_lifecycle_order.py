@@ -1,4 +1,7 @@
 from conftest import containers, run, steps
+from rich.console import Console
+
+from migrate.runtime import render_timeline
 
 
 def test_hook_order_inheritance_snap_and_async_mix():
@@ -28,3 +31,13 @@ def test_trace_events_carry_required_fields():
     assert all(e["ok"] and len(e["digest"]) == 12 for e in outputs)
     times = [e["t"] for e in result.events]
     assert times == sorted(times)
+
+
+def test_timeline_shows_each_container_lifecycle():
+    result = run("lifecycle_order")
+    console = Console(record=True, width=120)
+    render_timeline(result.events, console)
+    text = console.export_text()
+    for line in ("start Model", "enter snap_hook", "input report", "output report ->", "exit async_exit",
+                 "stop (stopped)"):
+        assert line in text

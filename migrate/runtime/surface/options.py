@@ -48,6 +48,7 @@ class Spec:
     is_generator: bool | None = None
     enable_memory_snapshot: bool = False
     env: dict[str, str] = dataclasses.field(default_factory=dict)
+    mounts: list[Any] = dataclasses.field(default_factory=list)
 
     def merged(self, **changes: Any) -> Spec:
         return dataclasses.replace(self, **changes)
@@ -85,4 +86,5 @@ def make_spec(decorator: str, kwargs: dict[str, Any]) -> Spec:
         is_generator=values.get("is_generator"),
         enable_memory_snapshot=bool(values.get("enable_memory_snapshot") or values.get("checkpointing_enabled")),
         env=dict(values.get("env") or {}),
+        mounts=list(values.get("mounts") or []),
     )
