@@ -23,10 +23,6 @@ class Call:
         self._outcome: tuple[bool, bytes] | None = None
         self._items: queue.Queue[tuple[bool, bytes | None]] = queue.Queue()
 
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
     def finish(self, ok: bool, data: bytes) -> None:
         if self._done.is_set():
             return

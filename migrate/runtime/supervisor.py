@@ -35,7 +35,6 @@ class Container:
         self.process = _SPAWN.Process(target=_container_entry, args=(pool.config(cid), child_conn), daemon=False)
         self.state = "starting"  # -> ready -> draining/stopping -> dead
         self.inflight: dict[str, Call] = {}
-        self.sent = 0
         self.idle_since = time.monotonic()
         self.said_bye = False
         self._send_lock = threading.Lock()
@@ -115,7 +114,6 @@ class Pool:
 
     def _dispatch(self, container: Container, call: Call) -> None:
         container.inflight[call.id] = call
-        container.sent += 1
         if self.spec.single_use:
             container.state = "draining"  # it exits after this input
         container.send(("input", call.id, call.method, call.payload, call.gen))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from migrate.runtime import run_app
 
 APPS = Path(__file__).parent / "apps"
@@ -34,7 +32,3 @@ def steps(events: list[dict[str, Any]], kinds: tuple[str, ...] = ("enter", "inpu
 def stop_of(events: list[dict[str, Any]]) -> dict[str, Any]:
     return next(e for e in events if e["event"] == "container_stop")
 
-
-@pytest.fixture
-def app_runner():  # type: ignore[no-untyped-def]
-    return run
