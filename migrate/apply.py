@@ -94,9 +94,9 @@ def apply_fixes(module: cst.Module, findings: list[Finding], unsafe: bool) -> tu
             continue
         assert fix is not None
         if id(fix) not in accepted:
-            if parents is None:
+            if taken and parents is None:  # only a second fix can overlap the first
                 parents = _parents(module)
-            if any(_overlaps(old, taken, parents) for old, _ in fix.edits):
+            if taken and any(_overlaps(old, taken, parents or {}) for old, _ in fix.edits):
                 continue
             accepted.add(id(fix))
             for old, new in fix.edits:

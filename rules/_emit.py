@@ -9,18 +9,7 @@ from rules._rule import ImportSpec, ModuleContext
 
 def all_names(ctx: ModuleContext) -> frozenset[str]:
     """Every identifier used anywhere in the module (bindings, references, attributes)."""
-
-    def collect(c: ModuleContext) -> frozenset[str]:
-        found: set[str] = set()
-
-        class Collector(cst.CSTVisitor):
-            def visit_Name(self, node: cst.Name) -> None:
-                found.add(node.value)
-
-        c.module.visit(Collector())
-        return frozenset(found)
-
-    return ctx.shared("all_names", collect)  # type: ignore[no-any-return]
+    return ctx.index.names
 
 
 def modal_attr(

@@ -94,7 +94,7 @@ class _FamilyPlan:
         ]
         if not decisions:
             return []
-        usage = _context_manager_use(self.ctx.module, self.names)
+        usage = _context_manager_use(self.ctx, self.names)
         for decision in decisions:
             decision.reason = self._static_reason(decision, usage)
         self._name(decisions)
@@ -171,10 +171,12 @@ class _FamilyPlan:
             else:
                 members.append(_rename_calls(member, helpers, self.names) if helpers else member)
         for phase in ("enter", "exit"):
-            hooks = [d.hook for d in sorted(mine.values(), key=_legacy_rank) if d.dunder.phase == phase]
+            by_name = {m.name.value: m for m in members if isinstance(m, cst.FunctionDef)}
+            # Placing rebuilds the nodes it moves, so hooks are looked up by their (unique) names.
+            hooks = [by_name[d.hook_name] for d in sorted(mine.values(), key=_legacy_rank) if d.dunder.phase == phase]
             members = _place_first(members, hooks, self._hook_kind_or(hooks, phase), phase)
         by_name = {m.name.value: m for m in members if isinstance(m, cst.FunctionDef)}
-        for d in mine.values():  # placing may have rebuilt a hook node
+        for d in mine.values():
             d.hook = by_name[d.hook_name]
         return members
 
@@ -369,30 +371,28 @@ def _rename_calls(member: cst.BaseStatement, helpers: dict[str, str], family_nam
     return member.visit(Renamer())  # type: ignore[return-value]
 
 
-def _context_manager_use(module: cst.Module, names: set[str]) -> str | None:
+def _context_manager_use(ctx: ModuleContext, names: set[str]) -> str | None:
     """The first family class used in a `with` statement (or `with self:` inside one)."""
-    found: list[str] = []
+    for item in ctx.index.with_items:
+        expr = item.item.func if isinstance(item.item, cst.Call) else item.item
+        if isinstance(expr, cst.Name) and expr.value in names:
+            return expr.value
+    for stmt in ctx.module.body:  # `with self:` inside a method of the family
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value in names and _uses_self_as_context(stmt):
+            return stmt.name.value
+    return None
+
+
+def _uses_self_as_context(node: cst.ClassDef) -> bool:
+    found: list[bool] = []
 
     class Finder(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.classes: list[str] = []
+        def visit_WithItem(self, item: cst.WithItem) -> None:
+            if isinstance(item.item, cst.Name) and item.item.value == "self":
+                found.append(True)
 
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            self.classes.append(node.name.value)
-
-        def leave_ClassDef(self, node: cst.ClassDef) -> None:
-            self.classes.pop()
-
-        def visit_WithItem(self, node: cst.WithItem) -> None:
-            expr = node.item.func if isinstance(node.item, cst.Call) else node.item
-            if isinstance(expr, cst.Name):
-                if expr.value in names:
-                    found.append(expr.value)
-                elif expr.value == "self" and self.classes and self.classes[0] in names:
-                    found.append(self.classes[0])
-
-    module.visit(Finder())
-    return found[0] if found else None
+    node.visit(Finder())
+    return bool(found)
 
 
 class DunderHookRule(Rule):

@@ -90,6 +90,60 @@ def _dedent(code: str) -> str:
     return textwrap.dedent(code).lstrip("\n")
 
 
+@dataclass(frozen=True)
+class NodeIndex:
+    """The nodes rules look for, gathered in one walk of the module (like Fixit's batched visitors)."""
+
+    decorators: tuple[cst.Decorator, ...]
+    calls: tuple[cst.Call, ...]
+    attributes: tuple[cst.Attribute, ...]
+    import_froms: tuple[cst.ImportFrom, ...]
+    with_items: tuple[cst.WithItem, ...]
+    names: frozenset[str]  # every identifier in the module
+
+    @classmethod
+    def of(cls, module: cst.Module) -> "NodeIndex":
+        walker = _Indexer()
+        module.visit(walker)
+        found = walker.found
+        return cls(
+            tuple(found[cst.Decorator]),  # type: ignore[arg-type]
+            tuple(found[cst.Call]),  # type: ignore[arg-type]
+            tuple(found[cst.Attribute]),  # type: ignore[arg-type]
+            tuple(found[cst.ImportFrom]),  # type: ignore[arg-type]
+            tuple(found[cst.WithItem]),  # type: ignore[arg-type]
+            frozenset(walker.names),
+        )
+
+
+class _Indexer(cst.CSTVisitor):
+    # on_visit is overridden whole: libcst's per-type `visit_X` dispatch costs more than the walk.
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[type, list[cst.CSTNode]] = {
+            cst.Decorator: [], cst.Call: [], cst.Attribute: [], cst.ImportFrom: [], cst.WithItem: []
+        }
+        self.names: set[str] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if type(node) is cst.Name:
+            self.names.add(node.value)  # type: ignore[attr-defined]
+            return False
+        bucket = self.found.get(type(node))
+        if bucket is not None:
+            bucket.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        pass
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        pass
+
+
 @dataclass
 class ModuleContext:
     """What rules see of one module: the tree, the resolved names, the enabled codes."""
@@ -97,6 +151,10 @@ class ModuleContext:
     module: cst.Module
     enabled: frozenset[str]
     memo: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def index(self) -> NodeIndex:
+        return NodeIndex.of(self.module)
 
     @cached_property
     def names(self) -> "ModalNames":

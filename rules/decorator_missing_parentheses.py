@@ -58,15 +58,9 @@ class DecoratorMissingParentheses(Rule):
     TOKENS = (b"@",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        found: list[cst.Decorator] = []
-
-        class Finder(cst.CSTVisitor):
-            def visit_Decorator(self, node: cst.Decorator) -> None:
-                if not isinstance(node.decorator, cst.Call) and ctx.names.decorator_name(node) in NEEDS_CALL:
-                    found.append(node)
-
-        ctx.module.visit(Finder())
-        for node in found:
+        for node in ctx.index.decorators:
+            if isinstance(node.decorator, cst.Call) or ctx.names.decorator_name(node) not in NEEDS_CALL:
+                continue
             called = node.with_changes(decorator=cst.Call(func=node.decorator))
             name = ctx.names.decorator_name(node)
             yield self.finding(node, Fix(((node, called),)), message=f"`{_spell(name)}` used without parentheses; it raises at import time")

@@ -87,14 +87,9 @@ class EnterCheckpointArgument(Rule):
 
 def renamed_keywords(rule: Rule, ctx: ModuleContext, callees: frozenset[str], old: str, new: str) -> Iterator[Finding]:
     """Findings for `old=` keywords in calls of `callees`, each fixed by renaming it `new=`."""
-    found: list[cst.Arg] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if ctx.names.qualify(node.func) in callees:
-                found.extend(a for a in node.args if a.keyword is not None and a.keyword.value == old)
-
-    ctx.module.visit(Finder())
-    for arg in found:
-        assert arg.keyword is not None
-        yield rule.finding(arg, Fix(((arg.keyword, cst.Name(new)),)))
+    for call in ctx.index.calls:
+        if ctx.names.qualify(call.func) not in callees:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == old:
+                yield rule.finding(arg, Fix(((arg.keyword, cst.Name(new)),)))

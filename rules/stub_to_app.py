@@ -68,25 +68,15 @@ class StubToApp(Rule):
 
     def _spellings(self, ctx: ModuleContext) -> Iterator[Finding]:
         names = ctx.names
-        app_name = names.alias_of("modal.App")
-        found: list[Finding] = []
-        rule = self
-
-        class Finder(cst.CSTVisitor):
-            def visit_Attribute(self, node: cst.Attribute) -> None:
-                if node.attr.value == "Stub" and names.qualify(node.value) == "modal":
-                    found.append(rule.finding(node.attr, Fix(((node.attr, cst.Name("App")),))))
-
-            def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-                if isinstance(node.names, cst.ImportStar) or node.relative:
-                    return False
-                for alias in node.names:
-                    if _dotted(node.module) == "modal" and _name(alias.name) == "Stub":
-                        found.append(rule._import(ctx, node, alias, app_name))
-                return False
-
-        ctx.module.visit(Finder())
-        yield from found
+        for node in ctx.index.attributes:
+            if node.attr.value == "Stub" and names.qualify(node.value) == "modal":
+                yield self.finding(node.attr, Fix(((node.attr, cst.Name("App")),)))
+        for node in ctx.index.import_froms:
+            if isinstance(node.names, cst.ImportStar) or node.relative or _dotted(node.module) != "modal":
+                continue
+            for alias in node.names:
+                if _name(alias.name) == "Stub":
+                    yield self._import(ctx, node, alias, names.alias_of("modal.App"))
 
     def _import(self, ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias, app_name: str | None) -> Finding:
         if alias.asname is not None:  # `Stub as S`: S keeps working as the App class
