@@ -61,10 +61,12 @@ class FileResult:
 
 
 def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, else as given."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
@@ -88,7 +90,11 @@ def process_file(path: Path, options: Options) -> FileResult:
         return result
     result.parsed = True
     rules = applicable(data, [rule() for rule in options.rules])
-    outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes)
+    try:
+        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes)
+    except Exception as exc:  # a bug of ours must not cost the user the rest of the run
+        result.error = f"internal error: {type(exc).__name__}: {exc} (please report it)"
+        return result
     result.found = [_diagnostic(loc, options) for loc in outcome.found]
     result.remaining = [_diagnostic(loc, options) for loc in outcome.remaining]
     result.notes = [_diagnostic(loc, options) for loc in outcome.notes]

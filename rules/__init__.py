@@ -12,6 +12,7 @@ from rules.legacy_aexit_method import LegacyAexitMethod
 from rules.legacy_enter_method import LegacyEnterMethod
 from rules.legacy_exit_method import LegacyExitMethod
 from rules.stub_to_app import StubToApp
+from rules.web_endpoint_renamed import WebEndpointRenamed
 
 # Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -24,6 +25,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EnterCheckpointArgument,
     CheckpointingEnabledOption,
     StubToApp,
+    WebEndpointRenamed,
 )
 
 

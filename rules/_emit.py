@@ -13,28 +13,36 @@ def all_names(ctx: ModuleContext) -> frozenset[str]:
 
 
 def modal_attr(
-    ctx: ModuleContext, attr: str, class_members: frozenset[str] = frozenset()
+    ctx: ModuleContext, attr: str, class_members: frozenset[str] = frozenset(), needed: frozenset[str] = frozenset()
 ) -> tuple[cst.BaseExpression, tuple[ImportSpec, ...]] | None:
     """An expression for `modal.<attr>` and the imports it needs, or None if no spelling is safe.
 
-    Prefers the qualified form through an existing `import modal [as m]`; then an existing
-    `from modal import <attr> [as x]`; then extends a `from modal import ...`, unless the bare name
-    is used for anything else in the module (the builtin `exit(...)`, a method named `enter`);
-    finally adds `import modal`.
+    One spelling per module: through an existing `import modal [as m]`; else bare names from
+    `from modal import ...` when every name in `needed` can be imported bare; else a new
+    `import modal`. A bare `exit` is never imported (it would shadow the builtin), nor a name the
+    module uses for anything else, nor one a class member would shadow (a method named `enter`).
     """
     names = ctx.names
     alias = names.module_alias()
     if alias is not None and alias not in class_members:
         return cst.Attribute(cst.Name(alias), cst.Name(attr)), ()
-    imported = names.alias_of(f"modal.{attr}")
-    if imported is not None and imported not in class_members:
-        return cst.Name(imported), ()
-    has_from_modal = any(q.startswith("modal.") for q in map(names.meaning, names.bound) if q)
-    if has_from_modal and attr not in all_names(ctx):
+    if all(_bare_ok(ctx, name, class_members) for name in needed | {attr}):
+        imported = names.alias_of(f"modal.{attr}")
+        if imported is not None:
+            return cst.Name(imported), ()
         return cst.Name(attr), (ImportSpec("modal", attr),)
     if "modal" not in names.bound and "modal" not in class_members:
         return cst.Attribute(cst.Name("modal"), cst.Name(attr)), (ImportSpec("modal"),)
     return None
+
+
+def _bare_ok(ctx: ModuleContext, attr: str, class_members: frozenset[str]) -> bool:
+    names = ctx.names
+    imported = names.alias_of(f"modal.{attr}")
+    if imported is not None:
+        return imported not in class_members
+    has_from_modal = any(q.startswith("modal.") for q in map(names.meaning, names.bound) if q)
+    return has_from_modal and attr != "exit" and attr not in all_names(ctx) and attr not in class_members
 
 
 def decorator(expr: cst.BaseExpression, args: tuple[cst.Arg, ...] = ()) -> cst.Decorator:

@@ -131,7 +131,8 @@ class _FamilyPlan:
         return None
 
     def _decorator(self, d: Decision) -> cst.Decorator | None:
-        spelled = modal_attr(self.ctx, d.dunder.phase, frozenset(member_names(d.owner.node)))
+        members = frozenset(member_names(d.owner.node))
+        spelled = modal_attr(self.ctx, d.dunder.phase, members, _phases_needed(self.ctx))
         if spelled is None:
             return None
         expr, imports = spelled
@@ -272,6 +273,17 @@ class _FamilyPlan:
                 found[kind][member.name.value] = label
         kinds = ("pre", "enter") if phase == "enter" else ("exit",)
         return [label for kind in kinds for label in found[kind].values()]
+
+
+def _phases_needed(ctx: ModuleContext) -> frozenset[str]:
+    """The hook decorators this module's conversions may need, so one spelling serves them all."""
+    return frozenset(
+        DUNDERS[m.name.value].phase
+        for info in class_index(ctx).classes.values()
+        if info.modal
+        for m in info.node.body.body
+        if isinstance(m, cst.FunctionDef) and m.name.value in DUNDERS and DUNDERS[m.name.value].code in ctx.enabled
+    )
 
 
 def _legacy_rank(d: Decision) -> int:

@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from rules._emit import all_names
+from rules._renames import renamed_modal_name
 from rules._names import APP
 from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 
@@ -63,36 +64,8 @@ class StubToApp(Rule):
     TOKENS = (b"Stub", b"stub")
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        yield from self._spellings(ctx)
+        yield from renamed_modal_name(self, ctx, "Stub", "App")
         yield from self._variable(ctx)
-
-    def _spellings(self, ctx: ModuleContext) -> Iterator[Finding]:
-        names = ctx.names
-        for node in ctx.index.attributes:
-            if node.attr.value == "Stub" and names.qualify(node.value) == "modal":
-                yield self.finding(node.attr, Fix(((node.attr, cst.Name("App")),)))
-        for node in ctx.index.import_froms:
-            if isinstance(node.names, cst.ImportStar) or node.relative or _dotted(node.module) != "modal":
-                continue
-            for alias in node.names:
-                if _name(alias.name) == "Stub":
-                    yield self._import(ctx, node, alias, names.alias_of("modal.App"))
-
-    def _import(self, ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias, app_name: str | None) -> Finding:
-        if alias.asname is not None:  # `Stub as S`: S keeps working as the App class
-            return self.finding(alias, Fix(((alias.name, cst.Name("App")),)))
-        uses = _references(ctx.module, "Stub")
-        target = app_name if app_name is not None else ("App" if "App" not in all_names(ctx) else None)
-        if target is None:
-            return self.finding(alias, Fix(((alias, alias.with_changes(name=cst.Name("App"), asname=cst.AsName(cst.Name("Stub")))),)))
-        edits: list[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel]] = [(use, cst.Name(target)) for use in uses]
-        if app_name is None:
-            edits.append((alias.name, cst.Name("App")))
-        else:  # `App` is imported already: drop `Stub` from the import
-            kept = [a for a in node.names if a is not alias]  # type: ignore[union-attr]
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            edits.append((node, node.with_changes(names=kept)))
-        return self.finding(alias, Fix(tuple(edits)))
 
     def _variable(self, ctx: ModuleContext) -> Iterator[Finding]:
         if ctx.names.meaning("stub") != APP:
@@ -254,27 +227,3 @@ class StubToApp(Rule):
             """,
         ),
     ]
-
-
-def _references(module: cst.Module, name: str) -> list[cst.Name]:
-    """Module-level uses of an imported name (scope-aware, so shadowing locals are skipped)."""
-    scope = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)[module]
-    assert scope is not None
-    return [
-        access.node
-        for assignment in scope[name]
-        for access in assignment.references
-        if isinstance(access.node, cst.Name)
-    ]
-
-
-def _dotted(node: cst.BaseExpression | None) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
-
-
-def _name(node: cst.BaseExpression) -> str:
-    return node.value if isinstance(node, cst.Name) else ""

@@ -199,3 +199,19 @@ def test_console_scripts_are_installed() -> None:
     for name in ("migrate", "modal-upgrade"):
         result = subprocess.run([str(bindir / name), "--version"], capture_output=True, text=True)
         assert result.returncode == 0 and "modal-upgrade" in result.stdout
+
+
+def test_an_internal_error_is_reported_per_file_and_the_run_goes_on(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrate.pipeline import Options, process_paths
+    from rules import ALL_RULES, StubToApp
+
+    def explode(self, ctx):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+        yield
+
+    monkeypatch.setattr(StubToApp, "check", explode)
+    (project / "other.py").write_text(LEGACY.replace("stub = modal.Stub", "app = modal.App").replace("@stub", "@app"))
+    results = {r.path.name: r for r in process_paths([project], Options("check", ALL_RULES))}
+    assert results["legacy.py"].error == "internal error: RuntimeError: boom (please report it)"
+    assert results["other.py"].error is None  # no `stub` in it: the broken rule does not run there
+    assert [d.code for d in results["other.py"].found] == ["MOD101"]
