@@ -30,7 +30,8 @@ def _version(value: bool) -> None:
 
 
 @fix_app.command(
-    epilog="Subcommands: `migrate rule CODE` shows a rule's docs. "
+    epilog="Subcommands: `migrate rule CODE` shows a rule's docs; `migrate run FILE[::ENTRYPOINT]` runs an app "
+    "under the local reference runtime; `migrate verify PATH` proves a migration by running before and after. "
     "Exit codes: 0 nothing to do; 1 files changed, findings, or findings left for a human; 2 usage error, "
     "unreadable or unparsable input, internal error."
 )
@@ -118,7 +119,63 @@ def rule(
     render_rule(found, out)
 
 
-SUBCOMMANDS = {"rule": rule_app}
+run_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+@run_app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="FILE or FILE::ENTRYPOINT (the app's @app.local_entrypoint)."),
+    semantics: str = typer.Option("current", "--semantics", help="current (Modal 1.x) or legacy (0.57-0.62: dunder hooks run)."),
+    trace: Optional[Path] = typer.Option(None, "--trace", help="Write the lifecycle trace here (JSON lines)."),
+    exit_grace: float = typer.Option(30.0, "--exit-grace", help="Seconds exit hooks get at container shutdown."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds before the whole run is stopped."),
+    no_color: bool = typer.Option(False, "--no-color"),
+) -> None:
+    """Run a Modal app locally under the reference runtime, like `modal run`, and show its container timeline.
+
+    Arguments after the target go to the entrypoint (`--name value`, `--flag`).
+    """
+    from migrate.runtime import render_timeline, run_app
+
+    out, err = _consoles(no_color)
+    path_text, _, entrypoint = target.partition("::")
+    path = Path(path_text)
+    if not path.is_file():
+        err.print(f"error: {path}: no such file", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    if semantics not in ("current", "legacy"):
+        err.print("error: --semantics is current or legacy", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    result = run_app(path, entrypoint or None, semantics=semantics, trace_path=trace, exit_grace=exit_grace,
+                     timeout=timeout, args=list(ctx.args))
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    render_timeline(result.events, out)
+    if result.error is not None:
+        err.print(f"error: {result.error}", markup=False)
+        raise typer.Exit(1)
+
+
+verify_app = typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+@verify_app.command()
+def verify(
+    paths: list[Path] = typer.Argument(..., help="Files or directories to migrate in memory and verify."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds each run may take."),
+    no_color: bool = typer.Option(False, "--no-color"),
+) -> None:
+    """Prove a migration: run each file the migration would change before (legacy semantics) and after
+    (current semantics) through its local entrypoint, and compare outputs and container lifecycles.
+    Exit 1 if any file behaves differently."""
+    from migrate.verification import verify_paths
+
+    out, err = _consoles(no_color)
+    raise typer.Exit(verify_paths(paths, timeout, out, err))
+
+
+SUBCOMMANDS = {"rule": rule_app, "run": run_app, "verify": verify_app}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
-from migrate.apply import Located, run_rules
+import libcst as cst
+
+from migrate.apply import Located, TextEdit, run_rules, text_edits
 from migrate.discover import discover
 from migrate.parse import ParseFailure, parse_bytes
 from migrate.prefilter import applicable, could_change
@@ -34,6 +36,10 @@ class Diagnostic:
     message: str
     fixable: bool
     note: str | None = None
+    end_line: int = 0
+    end_column: int = 0
+    applicability: str = "none"  # "safe", "unsafe" or "none" (no automatic fix)
+    edits: tuple[TextEdit, ...] = ()  # filled when Options.edits is set (json, sarif)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Options:
     mode: Mode
     rules: tuple[type[Rule], ...]
     unsafe_fixes: bool = False
+    edits: bool = False  # compute each fix's text edits (for machine-readable output)
 
 
 @dataclass
@@ -54,6 +61,7 @@ class FileResult:
     fixed: Counter[str] = field(default_factory=Counter)
     error: str | None = None  # "line:col: message" or a read error
     diff: str = ""
+    output: bytes | None = None  # the fixed bytes, in diff and check-with-output runs (not written)
 
     @property
     def display(self) -> str:
@@ -95,7 +103,7 @@ def process_file(path: Path, options: Options) -> FileResult:
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = f"internal error: {type(exc).__name__}: {exc} (please report it)"
         return result
-    result.found = [_diagnostic(loc, options) for loc in outcome.found]
+    result.found = [_diagnostic(loc, options, module) for loc in outcome.found]
     result.remaining = [_diagnostic(loc, options) for loc in outcome.remaining]
     result.notes = [_diagnostic(loc, options) for loc in outcome.notes]
     result.fixed = outcome.fixed
@@ -109,12 +117,18 @@ def process_file(path: Path, options: Options) -> FileResult:
                 result.changed = False
                 result.error = f"cannot write: {exc.strerror or exc}"
         elif options.mode == "diff":
+            result.output = new
             result.diff = unified_diff(display_path(path), data, new, outcome.module.encoding)
     return result
 
 
-def _diagnostic(located: Located, options: Options) -> Diagnostic:
+def _diagnostic(located: Located, options: Options, module: cst.Module | None = None) -> Diagnostic:
     finding = located.finding
     fix = finding.fix
-    fixable = fix is not None and (fix.safety.value == "safe" or (options.unsafe_fixes and fix.safety.value == "unsafe"))
-    return Diagnostic(finding.code, located.line, located.column, finding.message, fixable, finding.note)
+    applicability = "none" if fix is None else fix.safety.value
+    fixable = applicability == "safe" or (options.unsafe_fixes and applicability == "unsafe")
+    edits = text_edits(module, fix) if options.edits and fix is not None and module is not None else ()
+    return Diagnostic(
+        finding.code, located.line, located.column, finding.message, fixable, finding.note,
+        located.end_line, located.end_column, applicability, edits,
+    )

@@ -9,6 +9,7 @@ from .. import lifecycle, state
 from .cls import Cls
 from .exception import InvalidError, LocalFunctionError, UnsupportedError
 from .functions import Function
+from .partial import accepts_bare_in_legacy
 from .options import make_spec
 
 
@@ -45,6 +46,7 @@ class App:
         self.registered[tag] = obj
         state.REGISTRY[(module, tag)] = obj
 
+    @accepts_bare_in_legacy
     def function(self, _warn_parentheses_missing: Any = None, **kwargs: Any) -> Callable[[Any], Function]:
         _positional("function", _warn_parentheses_missing)
         spec = make_spec("function", kwargs)
@@ -70,6 +72,7 @@ class App:
 
         return decorate
 
+    @accepts_bare_in_legacy
     def cls(self, _warn_parentheses_missing: Any = None, **kwargs: Any) -> Callable[[type], Cls]:
         _positional("cls", _warn_parentheses_missing)
         spec = make_spec("cls", kwargs)
@@ -93,6 +96,7 @@ class App:
 
         return decorate
 
+    @accepts_bare_in_legacy
     def local_entrypoint(self, _warn_parentheses_missing: Any = None, *, name: str | None = None) -> Callable[[Any], Any]:
         _positional("local_entrypoint", _warn_parentheses_missing)
 

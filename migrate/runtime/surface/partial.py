@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import inspect
 from typing import Any, Callable
 
+from .. import state
 from .exception import InvalidError
 
 LIFECYCLE = frozenset({"enter", "exit", "build"})
@@ -44,6 +47,19 @@ class PartialFunction:
         raise TypeError("'PartialFunction' object is not callable")
 
 
+def accepts_bare_in_legacy(factory: Callable[..., Any]) -> Callable[..., Any]:
+    """Modal rejects `@modal.method` without parentheses since 0.52; `legacy` runs exist to run old
+    programs, so there a bare decorator is applied as if called with no arguments."""
+
+    @functools.wraps(factory)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if args and callable(args[-1]) and state.semantics() == "legacy":
+            return factory(*args[:-1], None, **kwargs)(args[-1])
+        return factory(*args, **kwargs)
+
+    return wrapper
+
+
 def _positional(name: str, arg: Any) -> None:
     if arg is not None:
         raise InvalidError(
@@ -74,21 +90,25 @@ def _tag(name: str, flag: str, **opts: Any) -> Callable[[Any], PartialFunction]:
     return decorate
 
 
+@accepts_bare_in_legacy
 def method(_warn_parentheses_missing: Any = None, *, is_generator: bool | None = None, keep_warm: int | None = None):  # type: ignore[no-untyped-def]
     _positional("method", _warn_parentheses_missing)
     return _tag("method", "method", is_generator=is_generator)
 
 
+@accepts_bare_in_legacy
 def enter(_warn_parentheses_missing: Any = None, *, snap: bool = False, checkpoint: bool | None = None):  # type: ignore[no-untyped-def]
     _positional("enter", _warn_parentheses_missing)
     return _tag("enter", "enter", snap=bool(snap or checkpoint))
 
 
+@accepts_bare_in_legacy
 def exit(_warn_parentheses_missing: Any = None):  # type: ignore[no-untyped-def]  # noqa: A001
     _positional("exit", _warn_parentheses_missing)
     return _tag("exit", "exit")
 
 
+@accepts_bare_in_legacy
 def build(_warn_parentheses_missing: Any = None, *, force: bool = False, timeout: int = 86400):  # type: ignore[no-untyped-def]
     _positional("build", _warn_parentheses_missing)
     return _tag("build", "build")
@@ -101,23 +121,27 @@ def _web(kind: str, name: str, arg: Any, opts: dict[str, Any]) -> Callable[[Any]
     return _tag(name, "web", web=kind, web_options=opts)
 
 
+@accepts_bare_in_legacy
 def fastapi_endpoint(_warn_parentheses_missing: Any = None, *, method: str = "GET", label: str | None = None,  # type: ignore[no-untyped-def]
                      custom_domains: Any = None, docs: bool = False, requires_proxy_auth: bool = False,
                      wait_for_response: bool = True):
     return _web("fastapi", "fastapi_endpoint", _warn_parentheses_missing, {"method": method, "label": label})
 
 
+@accepts_bare_in_legacy
 def web_endpoint(_warn_parentheses_missing: Any = None, *, method: str = "GET", label: str | None = None,  # type: ignore[no-untyped-def]
                  custom_domains: Any = None, docs: bool = False, requires_proxy_auth: bool = False,
                  wait_for_response: bool = True):
     return _web("fastapi", "web_endpoint", _warn_parentheses_missing, {"method": method, "label": label})
 
 
+@accepts_bare_in_legacy
 def asgi_app(_warn_parentheses_missing: Any = None, *, label: str | None = None, custom_domains: Any = None,  # type: ignore[no-untyped-def]
              requires_proxy_auth: bool = False, wait_for_response: bool = True):
     return _web("asgi", "asgi_app", _warn_parentheses_missing, {"label": label})
 
 
+@accepts_bare_in_legacy
 def wsgi_app(_warn_parentheses_missing: Any = None, *, label: str | None = None, custom_domains: Any = None,  # type: ignore[no-untyped-def]
              requires_proxy_auth: bool = False, wait_for_response: bool = True):
     return _web("wsgi", "wsgi_app", _warn_parentheses_missing, {"label": label})

@@ -1,0 +1,55 @@
+"""`migrate verify`: migrate files in memory, then run before and after under the reference runtime.
+
+The original runs under `legacy` semantics (Modal 0.57-0.62, when dunder hooks still ran) and the
+migrated code under `current` semantics (Modal 1.x); the runtime compares outputs and container
+lifecycles. The original is also run under `current`, to show what the user is migrating away from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from migrate.pipeline import Options, display_path, process_paths
+from rules import ALL_RULES
+
+
+def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Console) -> int:
+    """Verify every file the migration changes; 0 when all behave the same, 1 otherwise, 2 on errors."""
+    from migrate.runtime import verify_pair
+
+    counts = {"equal": 0, "different": 0, "not-verifiable": 0, "error": 0}
+    for result in process_paths(paths, Options("diff", ALL_RULES)):
+        if result.error is not None:
+            err.print(Text(f"{result.display}: error: {result.error}"))
+            counts["error"] += 1
+            continue
+        if result.output is None:
+            continue
+        verdict = verify_pair(result.path, result.output, timeout=timeout)
+        counts[verdict.status] += 1
+        _report(result.display, verdict, out)
+    out.print(Text(
+        f"verified: {counts['equal']} equal, {counts['different']} different, "
+        f"{counts['not-verifiable']} not verifiable, {counts['error']} errors",
+        style="bold",
+    ))
+    if counts["error"]:
+        return 2
+    return 1 if counts["different"] else 0
+
+
+def _report(path: str, verdict, out: Console) -> None:  # type: ignore[no-untyped-def]
+    style = {"equal": "green", "different": "bold red", "not-verifiable": "yellow"}[verdict.status]
+    line = Text(f"{path}: ")
+    line.append(verdict.status, style=style)
+    if verdict.status == "not-verifiable":
+        line.append(f" ({verdict.original.error or 'no local entrypoint'})")
+    out.print(line)
+    if verdict.status == "different" and verdict.diff:
+        out.print(verdict.diff, markup=False, highlight=False)
+    if verdict.silent_failure:
+        out.print(Text(f"  without migration, on Modal 1.x: {verdict.silent_failure}", style="yellow"), soft_wrap=True)
