@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from rules import Rule
 
 FORMATS = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit")
+# Formats that carry each fix's text edits: run the pipeline with Options(edits=True) for them.
+EDIT_FORMATS = frozenset({"json", "json-lines", "sarif"})
 
 TOOL_NAME = "modal-upgrade"
 PROJECT_URL = "https://pypi.org/project/modal-upgrade/"
@@ -129,6 +131,8 @@ def render(fmt: str, results: Sequence[FileResult], rules: Sequence[type[Rule]],
         "sarif": _sarif,
         "junit": _junit,
     }
+    if fmt == "full":
+        raise ValueError("the 'full' format prints through rich: call render_full")
     if fmt not in renderers:
         raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
     return renderers[fmt](entries(results, mode), results, rules, mode)

@@ -71,6 +71,9 @@ def test_fix_mode_reports_what_remains(project: Path) -> None:
 def test_unknown_format_is_refused(project: Path) -> None:
     with pytest.raises(ValueError, match="unknown output format 'xml'"):
         formats.render("xml", [], ALL_RULES, "check")
+    with pytest.raises(ValueError, match="render_full"):
+        formats.render("full", [], ALL_RULES, "check")
+    assert formats.EDIT_FORMATS < set(formats.FORMATS)
     assert set(formats.FORMATS) == {"full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit"}
 
 
