@@ -23,11 +23,13 @@ MAX_ROUNDS = 16
 
 @dataclass(frozen=True)
 class Located:
-    """A finding with its 1-based line and column in the tree it was found in."""
+    """A finding with its 1-based start and end (line, column) in the tree it was found in."""
 
     finding: Finding
     line: int
     column: int
+    end_line: int = 0
+    end_column: int = 0
 
     @property
     def code(self) -> str:
@@ -72,9 +74,42 @@ def locate(module: cst.Module, findings: list[Finding]) -> list[Located]:
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     located = []
     for finding in findings:
-        start = positions[finding.node].start
-        located.append(Located(finding, start.line, start.column + 1))
+        span = positions[finding.node]
+        located.append(Located(finding, span.start.line, span.start.column + 1, span.end.line, span.end.column + 1))
     return sorted(located, key=lambda loc: (loc.line, loc.column, loc.code))
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the text from (line, column) up to (end_line, end_column), all 1-based, with `content`."""
+
+    content: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def text_edits(module: cst.Module, fix: Fix) -> tuple[TextEdit, ...]:
+    """One fix as a text edit of the module's code: the smallest span that changes."""
+    fixed = _add_imports(module.visit(_Replacer(dict((id(old), new) for old, new in fix.edits))), [fix])
+    before, after = module.code, fixed.code
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    if before == after:
+        return ()
+    line, column = _line_column(before, start)
+    end_line, end_column = _line_column(before, len(before) - end)
+    return (TextEdit(after[start : len(after) - end], line, column, end_line, end_column),)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _allowed(fix: Fix | None, unsafe: bool) -> bool:

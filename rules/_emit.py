@@ -60,6 +60,27 @@ def names_in(node: cst.CSTNode) -> set[str]:
     return found
 
 
+def reference_names(node: cst.CSTNode) -> set[str]:
+    """Identifiers used as variables in `node`: not attribute names (`x.model`) nor keywords (`f(model=1)`)."""
+    found: set[str] = set()
+    skip: set[int] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_Attribute(self, n: cst.Attribute) -> None:
+            skip.add(id(n.attr))
+
+        def visit_Arg(self, n: cst.Arg) -> None:
+            if n.keyword is not None:
+                skip.add(id(n.keyword))
+
+        def visit_Name(self, n: cst.Name) -> None:
+            if id(n) not in skip:
+                found.add(n.value)
+
+    node.visit(Collector())
+    return found
+
+
 def free_name(preferred: str, taken: set[str]) -> str:
     """`preferred`, or `preferred_2`, `preferred_3`, ... whichever is not taken."""
     if preferred not in taken:

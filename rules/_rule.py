@@ -18,6 +18,7 @@ import libcst as cst
 
 if TYPE_CHECKING:
     from rules._names import ModalNames
+    from rules._project import ProjectView
 
 
 class FixSafety(enum.Enum):
@@ -76,6 +77,11 @@ class Invalid:
     code: str
     expected: str | None = None
     notes: int = 0  # how many of the findings carry a note for a human
+    unsafe_expected: str | None = None  # the output with unsafe fixes applied too
+
+    @property
+    def unsafe_expected_source(self) -> str | None:
+        return None if self.unsafe_expected is None else _dedent(self.unsafe_expected)
 
     @property
     def source(self) -> str:
@@ -151,6 +157,7 @@ class ModuleContext:
     module: cst.Module
     enabled: frozenset[str]
     memo: dict[str, object] = field(default_factory=dict)
+    project: "ProjectView | None" = None  # the other files of the run, when the engine knows them
 
     @cached_property
     def index(self) -> NodeIndex:

@@ -19,10 +19,11 @@ from rules import ALL_RULES
 pytest.importorskip("modal")
 
 EXPECTED = [
-    pytest.param(case.expected_source, id=f"{rule.CODE}-{case.name}")
+    pytest.param(output, id=f"{rule.CODE}-{case.name}")
     for rule in ALL_RULES
     for case in rule.INVALID
-    if case.expected is not None
+    for output in (case.expected_source, case.unsafe_expected_source)
+    if output is not None
 ]
 
 

@@ -10,7 +10,7 @@ import pytest
 from helpers import fix
 from migrate.apply import run_rules
 from migrate.prefilter import applicable
-from rules import ALL_RULES
+from rules import ALL_RULES, FixSafety
 
 VALID = [pytest.param(rule, case, id=f"{rule.CODE}-valid-{case.name}") for rule in ALL_RULES for case in rule.VALID]
 INVALID = [pytest.param(rule, case, id=f"{rule.CODE}-invalid-{case.name}") for rule in ALL_RULES for case in rule.INVALID]
@@ -28,10 +28,17 @@ def test_invalid_code_is_flagged_and_fixed(rule, case) -> None:
     outcome = fix(case.source)
     mine = [loc for loc in outcome.found if loc.code == rule.CODE]
     assert mine, f"{rule.CODE} did not flag the case"
-    if case.expected_source is None:  # declined: reported with the reason, nothing of it changed
-        assert all(loc.finding.fix is None for loc in mine)
-        assert all("not fixed:" in loc.finding.message or "kept" in loc.finding.message for loc in mine)
+    if case.expected_source is None:  # declined, or fixable only as unsafe: reported, nothing changed
+        assert outcome.module.code == case.source
+        for loc in mine:
+            found_fix = loc.finding.fix
+            assert (found_fix is None and ("not fixed:" in loc.finding.message or "kept" in loc.finding.message)) or (
+                found_fix is not None and found_fix.safety is FixSafety.UNSAFE
+            )
         assert rule.CODE in [loc.code for loc in outcome.remaining]
+        if case.unsafe_expected_source is not None:
+            unsafe = run_rules(cst.parse_module(case.source), [r() for r in ALL_RULES], fix=True, unsafe=True)
+            assert unsafe.module.code == case.unsafe_expected_source
         return
     assert outcome.module.code == case.expected_source
     assert sum(1 for loc in outcome.notes if loc.code == rule.CODE) == case.notes
@@ -39,11 +46,15 @@ def test_invalid_code_is_flagged_and_fixed(rule, case) -> None:
 
 @pytest.mark.parametrize(("rule", "case"), INVALID)
 def test_expected_output_parses_and_is_stable(rule, case) -> None:
-    expected = case.expected_source or case.source
-    ast.parse(expected)
-    again = fix(expected)
-    assert again.module.code == expected, "a second run changed the output"
-    assert not any(loc.finding.fix is not None for loc in again.found), "fixable findings left after fixing"
+    outputs = [(case.expected_source or case.source, False), (case.unsafe_expected_source, True)]
+    for expected, unsafe in outputs:
+        if expected is None:
+            continue
+        ast.parse(expected)
+        again = run_rules(cst.parse_module(expected), [r() for r in ALL_RULES], fix=True, unsafe=unsafe)
+        assert again.module.code == expected, "a second run changed the output"
+        left = [loc for loc in again.found if loc.finding.fix is not None and loc.finding.fix.safety is FixSafety.SAFE]
+        assert not left, "fixable findings left after fixing"
 
 
 @pytest.mark.parametrize(("rule", "case"), INVALID + VALID)

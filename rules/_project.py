@@ -1,0 +1,159 @@
+"""What a module needs to know about the other files of a run, for conversions that cross files.
+
+Converting `predict` into a class `Predict` in `app.py` must also rewrite `from app import predict`
+and `predict.remote(...)` in `caller.py`, or not happen at all. The engine (`migrate/project.py`)
+collects, before any file is rewritten, the conversions every file plans and the uses other files
+make of them; each module then gets a `ProjectView`: the problems other files raise about its own
+conversions, and the conversions of other modules whose call sites it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
+
+from rules._rule import Fix, ImportSpec, ModuleContext
+
+CALL_METHODS = frozenset({"remote", "local", "map", "starmap", "for_each", "spawn", "spawn_map", "remote_gen"})
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A function of module `module` that becomes class `class_name` (reported under `code`)."""
+
+    module: str
+    function: str
+    class_name: str
+    code: str
+    app_name: str | None
+    is_async: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class CallSite:
+    node: cst.CSTNode
+    fix: Fix | None
+    message: str
+    converted: Converted
+
+
+@dataclass
+class ProjectView:
+    module: str | None  # this module's dotted name, when it can be known
+    problems: dict[str, str] = field(default_factory=dict)  # own function -> why another file blocks it
+    converted: dict[tuple[str, str], Converted] = field(default_factory=dict)  # conversions of the whole run
+
+    def problem(self, function: str) -> str | None:
+        return self.problems.get(function)
+
+    def call_sites(self, ctx: ModuleContext) -> list[CallSite]:
+        sites: list[CallSite] = []
+        for target in self.converted.values():
+            if target.module == self.module:
+                continue
+            uses = imported_uses(ctx, self.module, target)
+            if uses.empty:
+                continue
+            edits = uses.edits(target)
+            fix = Fix(tuple(edits), tuple(uses.imports))
+            message = f"`{target.function}` becomes the class `{target.class_name}` in `{target.module}`: call sites follow"
+            sites.append(CallSite(uses.first, fix, message, target))
+        return sites
+
+
+@dataclass
+class ImportedUses:
+    """How one module imports and uses a function of another module."""
+
+    aliases: list[cst.ImportAlias] = field(default_factory=list)  # `from m import f [as g]`
+    references: list[tuple[cst.ImportAlias, cst.Name]] = field(default_factory=list)  # uses of f (or g)
+    qualified: list[cst.Attribute] = field(default_factory=list)  # `import m` then `m.f`
+    parents: object = None
+    imports: list[ImportSpec] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.aliases and not self.qualified
+
+    @property
+    def first(self) -> cst.CSTNode:
+        return self.aliases[0] if self.aliases else self.qualified[0]
+
+    def problem(self, target: Converted, bound: set[str]) -> str | None:
+        from rules._to_cls import call_problem
+
+        for node in [*(name for _, name in self.references), *self.qualified]:
+            problem = call_problem(node, self.parents, target.is_async)
+            if problem:
+                return problem
+        if any(a.asname is None for a in self.aliases) and target.class_name in bound:
+            return f"`{target.class_name}` is already a name there"
+        return None
+
+    def edits(self, target: Converted) -> list[tuple[cst.CSTNode, cst.CSTNode]]:
+        edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(a.name, cst.Name(target.class_name)) for a in self.aliases]
+        for alias, name in self.references:
+            local = alias.asname.name.value if alias.asname else target.class_name  # type: ignore[union-attr]
+            edits.append((name, cst.Attribute(cst.Call(cst.Name(local)), cst.Name(target.function))))
+        for attribute in self.qualified:
+            new_base = cst.Call(attribute.with_changes(attr=cst.Name(target.class_name)))
+            edits.append((attribute, cst.Attribute(new_base, cst.Name(target.function))))
+        return edits
+
+
+def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted) -> ImportedUses:
+    found = ImportedUses()
+    if target.function not in ctx.index.names:
+        return found
+    wrapper = MetadataWrapper(ctx.module, unsafe_skip_copy=True)
+    scope = wrapper.resolve(ScopeProvider)[ctx.module]
+    found.parents = wrapper.resolve(ParentNodeProvider)
+    assert scope is not None
+    for node in ctx.index.import_froms:
+        if isinstance(node.names, cst.ImportStar) or resolve_from(this_module, node) != target.module:
+            continue
+        for alias in node.names:
+            if isinstance(alias.name, cst.Name) and alias.name.value == target.function:
+                found.aliases.append(alias)
+                local = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore[union-attr]
+                for assignment in scope[local]:
+                    if assignment.node is node:
+                        found.references += [(alias, r.node) for r in assignment.references if isinstance(r.node, cst.Name)]
+    if _module_imported(ctx, target.module):
+        found.qualified = [
+            a for a in ctx.index.attributes if a.attr.value == target.function and _dotted(a.value) == target.module
+        ]
+    return found
+
+
+def _module_imported(ctx: ModuleContext, module: str) -> bool:
+    for stmt in ctx.module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(_dotted(a.name) == module and a.asname is None for a in small.names):
+                    return True
+    return False
+
+
+def resolve_from(this_module: str | None, node: cst.ImportFrom) -> str | None:
+    """The absolute module an `ImportFrom` names (relative imports resolved against this module)."""
+    name = _dotted(node.module) if node.module is not None else ""
+    if not node.relative:
+        return name
+    if this_module is None:
+        return None
+    package = this_module.split(".")[: -len(node.relative)] if len(node.relative) <= this_module.count(".") else None
+    if package is None:
+        return None
+    return ".".join([*package, name] if name else package) or None
+
+
+def _dotted(node: cst.BaseExpression | None) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
