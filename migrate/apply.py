@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rules import Rule
+from rules._project import ProjectView
 from rules._rule import Finding, Fix, FixSafety, ModuleContext
 
 MAX_ROUNDS = 16
@@ -45,14 +46,16 @@ class Outcome:
     notes: list[Located] = field(default_factory=list)  # notes of applied fixes, in the original
 
 
-def check(module: cst.Module, rules: Sequence[Rule]) -> list[Finding]:
-    ctx = ModuleContext(module, frozenset(rule.CODE for rule in rules))
+def check(module: cst.Module, rules: Sequence[Rule], project: ProjectView | None = None) -> list[Finding]:
+    ctx = ModuleContext(module, frozenset(rule.CODE for rule in rules), project=project)
     return [finding for rule in rules for finding in rule.check(ctx)]
 
 
-def run_rules(module: cst.Module, rules: Sequence[Rule], *, fix: bool, unsafe: bool = False) -> Outcome:
+def run_rules(
+    module: cst.Module, rules: Sequence[Rule], *, fix: bool, unsafe: bool = False, project: ProjectView | None = None
+) -> Outcome:
     """Findings of `rules` on `module`, and with `fix` the module after applying their fixes."""
-    found = locate(module, check(module, rules))
+    found = locate(module, check(module, rules, project))
     if not fix:
         return Outcome(module, found, found)
     fixed: Counter[str] = Counter()
@@ -63,7 +66,7 @@ def run_rules(module: cst.Module, rules: Sequence[Rule], *, fix: bool, unsafe: b
         if not applied:
             break
         fixed.update(f.code for f in applied)
-        findings = check(current, rules)
+        findings = check(current, rules, project)
     remaining = locate(current, findings) if current is not module else found
     return Outcome(current, found, remaining, fixed, notes)
 

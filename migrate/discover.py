@@ -55,3 +55,12 @@ def _not_ignored(root: Path, files: list[Path]) -> list[Path]:
         return files
     ignored = {Path(os.fsdecode(p)) for p in result.stdout.split(b"\0") if p}
     return [f for f in files if f.resolve() not in ignored]
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, else as given."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative

@@ -15,13 +15,15 @@ from typing import Iterable, Iterator, Literal
 import libcst as cst
 
 from migrate.apply import Located, TextEdit, run_rules, text_edits
-from migrate.discover import discover
+from migrate.discover import discover, display_path
 from migrate.parse import ParseFailure, parse_bytes
 from migrate.prefilter import applicable, could_change
+from migrate.project import Source, build_views
 from migrate.read import ReadError, read_bytes
 from migrate.render import render, unified_diff
 from migrate.write import write_atomic
 from rules import Rule
+from rules._project import ProjectView
 
 Mode = Literal["fix", "check", "diff"]
 
@@ -68,38 +70,54 @@ class FileResult:
         return display_path(self.path)
 
 
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it, else as given."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
-    for path in discover(paths):
-        yield process_file(path, options)
+    """Process every file under `paths`; a first pass lets files learn what the others plan."""
+    files = list(discover(paths))
+    sources = {path: _load(path) for path in files}
+    readable = {path: source for path, source in sources.items() if source.error is None}
+    views = build_views(readable, options.rules, _parse_or_none)
+    for path in files:
+        yield _process(path, sources[path], options, views.get(path))
 
 
 def process_file(path: Path, options: Options) -> FileResult:
-    result = FileResult(path)
+    return next(process_paths([path], options))
+
+
+def _load(path: Path) -> Source:
     try:
         data = read_bytes(path)
     except ReadError as exc:
-        result.error = f"cannot read: {exc}"
-        return result
+        return Source(b"", error=f"cannot read: {exc}")
     if not could_change(data):
-        return result
+        return Source(data)
     try:
-        module = parse_bytes(data)
+        return Source(data, parse_bytes(data))
     except ParseFailure as exc:
-        result.error = f"{exc.line}:{exc.column}: {exc.message}"
+        return Source(data, error=f"{exc.line}:{exc.column}: {exc.message}")
+
+
+def _parse_or_none(data: bytes) -> cst.Module | None:
+    try:
+        return parse_bytes(data)
+    except ParseFailure:
+        return None
+
+
+def _process(path: Path, source: Source, options: Options, view: ProjectView | None) -> FileResult:
+    result = FileResult(path)
+    if source.error is not None:
+        result.error = source.error
+        return result
+    module, data = source.module, source.data
+    if module is None:
         return result
     result.parsed = True
     rules = applicable(data, [rule() for rule in options.rules])
+    if view is not None and view.converted:
+        rules = [rule() for rule in options.rules]  # call sites of conversions need no trigger text
     try:
-        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes)
+        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view)
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = f"internal error: {type(exc).__name__}: {exc} (please report it)"
         return result

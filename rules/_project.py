@@ -53,13 +53,16 @@ class ProjectView:
         for target in self.converted.values():
             if target.module == self.module:
                 continue
+            from rules._to_cls import lookup_edits
+
             uses = imported_uses(ctx, self.module, target)
-            if uses.empty:
+            imports: list[ImportSpec] = []
+            lookups = lookup_edits(ctx, {target.function: target.class_name}, target.app_name, imports)
+            if uses.empty and not lookups:
                 continue
-            edits = uses.edits(target)
-            fix = Fix(tuple(edits), tuple(uses.imports))
+            fix = Fix(tuple([*uses.edits(target), *lookups]), tuple(dict.fromkeys(imports)))
             message = f"`{target.function}` becomes the class `{target.class_name}` in `{target.module}`: call sites follow"
-            sites.append(CallSite(uses.first, fix, message, target))
+            sites.append(CallSite(uses.first if not uses.empty else lookups[0][0], fix, message, target))
         return sites
 
 
@@ -71,19 +74,21 @@ class ImportedUses:
     references: list[tuple[cst.ImportAlias, cst.Name]] = field(default_factory=list)  # uses of f (or g)
     qualified: list[cst.Attribute] = field(default_factory=list)  # `import m` then `m.f`
     parents: object = None
-    imports: list[ImportSpec] = field(default_factory=list)
+    star: cst.ImportFrom | None = None  # `from m import *`: uses cannot be told apart
 
     @property
     def empty(self) -> bool:
-        return not self.aliases and not self.qualified
+        return not self.aliases and not self.qualified and self.star is None
 
     @property
     def first(self) -> cst.CSTNode:
-        return self.aliases[0] if self.aliases else self.qualified[0]
+        return self.aliases[0] if self.aliases else self.qualified[0] if self.qualified else self.star  # type: ignore[return-value]
 
     def problem(self, target: Converted, bound: set[str]) -> str | None:
         from rules._to_cls import call_problem
 
+        if self.star is not None:
+            return "the module is star-imported"
         for node in [*(name for _, name in self.references), *self.qualified]:
             problem = call_problem(node, self.parents, target.is_async)
             if problem:
@@ -112,6 +117,8 @@ def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted
     found.parents = wrapper.resolve(ParentNodeProvider)
     assert scope is not None
     for node in ctx.index.import_froms:
+        if isinstance(node.names, cst.ImportStar) and resolve_from(this_module, node) == target.module:
+            found.star = node
         if isinstance(node.names, cst.ImportStar) or resolve_from(this_module, node) != target.module:
             continue
         for alias in node.names:
@@ -121,20 +128,29 @@ def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted
                 for assignment in scope[local]:
                     if assignment.node is node:
                         found.references += [(alias, r.node) for r in assignment.references if isinstance(r.node, cst.Name)]
-    if _module_imported(ctx, target.module):
-        found.qualified = [
-            a for a in ctx.index.attributes if a.attr.value == target.function and _dotted(a.value) == target.module
-        ]
+    spellings = _module_spellings(ctx, this_module, target.module)
+    if spellings:
+        found.qualified = [a for a in ctx.index.attributes if a.attr.value == target.function and _dotted(a.value) in spellings]
     return found
 
 
-def _module_imported(ctx: ModuleContext, module: str) -> bool:
+def _module_spellings(ctx: ModuleContext, this_module: str | None, module: str) -> set[str]:
+    """How this file names `module`: `import m` -> "m", `import m as x` -> "x", `from pkg import m` -> "m"."""
+    found = set()
     for stmt in ctx.module.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Import) and any(_dotted(a.name) == module and a.asname is None for a in small.names):
-                    return True
-    return False
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if _dotted(alias.name) == module:
+                        found.add(alias.asname.name.value if alias.asname else module)  # type: ignore[union-attr]
+            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                base = resolve_from(this_module, small)
+                for alias in small.names:
+                    if base and f"{base}.{_dotted(alias.name)}" == module:
+                        found.add(alias.asname.name.value if alias.asname else _dotted(alias.name))  # type: ignore[union-attr]
+    return found
 
 
 def resolve_from(this_module: str | None, node: cst.ImportFrom) -> str | None:

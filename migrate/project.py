@@ -1,0 +1,145 @@
+"""Pipeline stage between parse and rules: what each file needs to know about the other files.
+
+Converting a function into a class (MOD201-MOD204) changes its call sites in other modules too. So
+before any file is rewritten, this stage collects the conversions every file plans, finds where
+other files use those functions (the files of the run, and the rest of the project, which a
+pre-commit run does not pass), and hands each file a `ProjectView`: a conversion goes ahead only
+when every use everywhere can be rewritten in this run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+import libcst as cst
+
+from migrate.discover import discover, display_path
+from rules import Rule
+from rules._project import Converted, ProjectView, imported_uses
+from rules._rule import ModuleContext
+from rules._to_cls import conversions
+
+
+@dataclass
+class Source:
+    """A file of the run: its bytes and, once parsed, its tree."""
+
+    data: bytes
+    module: cst.Module | None = None
+    error: str | None = None  # unreadable or unparsable
+
+
+def module_name(path: Path) -> str | None:
+    """The dotted module name of a file: its package chain (folders with `__init__.py`) and stem."""
+    path = path.resolve()
+    if path.suffix not in (".py", ".pyi"):
+        return None
+    parts = [path.stem] if path.stem != "__init__" else []
+    folder = path.parent
+    while (folder / "__init__.py").exists():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts) or None
+
+
+def build_views(
+    sources: Mapping[Path, Source], rules: Sequence[type[Rule]], parse: Callable[[bytes], cst.Module | None]
+) -> dict[Path, ProjectView]:
+    enabled = frozenset(r.CODE for r in rules)
+    planned = _planned(sources, enabled)
+    if not planned:
+        return {}
+    names = {path: module_name(path) for path in sources}
+    problems: dict[tuple[str, str], str] = {}
+    users = _importers(sources, planned, parse)
+    for path, module in users.items():
+        _check_uses(ModuleContext(module, enabled), names[path], display_path(path), planned, problems, in_run=True)
+    for path, module in _outside_importers(sources, planned, parse).items():
+        _check_uses(ModuleContext(module, enabled), module_name(path), display_path(path), planned, problems, in_run=False)
+    accepted = {key: c for key, c in planned.items() if key not in problems}
+    views = {}
+    for path in sources:
+        mine = {f: why for (m, f), why in problems.items() if m == names[path]}
+        views[path] = ProjectView(names[path], mine, accepted)
+    return views
+
+
+def _planned(sources: Mapping[Path, Source], enabled: frozenset[str]) -> dict[tuple[str, str], Converted]:
+    planned = {}
+    for path, source in sources.items():
+        name = module_name(path)
+        if source.module is None or name is None:
+            continue
+        for c in conversions(ModuleContext(source.module, enabled)):
+            if c.reason is None:
+                is_async = c.function.asynchronous is not None
+                planned[(name, c.name)] = Converted(name, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async)
+    return planned
+
+
+def _mentions(data: bytes, planned: Mapping[tuple[str, str], Converted]) -> bool:
+    return any(f.encode() in data and m.rsplit(".", 1)[-1].encode() in data for m, f in planned)
+
+
+def _importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
+    """Files of the run that may use a planned conversion (parsing those the prefilter skipped)."""
+    found = {}
+    for path, source in sources.items():
+        if not _mentions(source.data, planned):
+            continue
+        if source.module is None:
+            source.module = parse(source.data)
+        if source.module is not None:
+            found[path] = source.module
+    return found
+
+
+def _outside_importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
+    """Files of the project that are not in the run (pre-commit passes only staged files)."""
+    in_run = {p.resolve() for p in sources}
+    found = {}
+    for root in {_project_root(p) for p in sources}:
+        for path in discover([root]):
+            if path.resolve() in in_run:
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if _mentions(data, planned):
+                module = parse(data)
+                if module is not None:
+                    found[path] = module
+    return found
+
+
+def _project_root(path: Path) -> Path:
+    folder = path.resolve().parent
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        top = None
+    if top is not None and top.returncode == 0 and top.stdout.strip():
+        return Path(top.stdout.strip())
+    while (folder / "__init__.py").exists():
+        folder = folder.parent
+    return folder
+
+
+def _check_uses(ctx, this_module, display, planned, problems, *, in_run: bool) -> None:  # type: ignore[no-untyped-def]
+    bound = set(ctx.names.bound)
+    for key, target in planned.items():
+        if target.module == this_module:
+            continue
+        uses = imported_uses(ctx, this_module, target)
+        if uses.empty:
+            continue
+        if not in_run:
+            problems.setdefault(key, f"`{target.function}` is used by {display}, which is not part of this run")
+            continue
+        problem = uses.problem(target, bound)
+        if problem:
+            problems.setdefault(key, f"{problem} in {display}")
