@@ -7,6 +7,7 @@ from rules.decorator_missing_parentheses import DecoratorMissingParentheses
 from rules.enter_checkpoint_argument import EnterCheckpointArgument
 from rules.checkpointing_enabled_option import CheckpointingEnabledOption
 from rules.exit_hook_parameters import ExitHookParameters
+from rules.function_decorated_methods import FunctionDecoratedMethods
 from rules.legacy_aenter_method import LegacyAenterMethod
 from rules.legacy_aexit_method import LegacyAexitMethod
 from rules.legacy_enter_method import LegacyEnterMethod
@@ -20,6 +21,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     LegacyExitMethod,
     LegacyAenterMethod,
     LegacyAexitMethod,
+    FunctionDecoratedMethods,
     ExitHookParameters,
     DecoratorMissingParentheses,
     EnterCheckpointArgument,
