@@ -64,6 +64,7 @@ class FileResult:
     error: str | None = None  # "line:col: message" or a read error
     diff: str = ""
     output: bytes | None = None  # the fixed bytes, in diff and check-with-output runs (not written)
+    renames: dict[str, str] = field(default_factory=dict)  # deployed objects renamed: new name -> old name
 
     @property
     def display(self) -> str:
@@ -125,6 +126,7 @@ def _process(path: Path, source: Source, options: Options, view: ProjectView | N
     result.remaining = [_diagnostic(loc, options) for loc in outcome.remaining]
     result.notes = [_diagnostic(loc, options) for loc in outcome.notes]
     result.fixed = outcome.fixed
+    result.renames = {new: old for loc in outcome.found if loc.finding.fix for new, old in loc.finding.fix.renames}
     new = render(outcome.module)
     if new != data:
         result.changed = True

@@ -32,6 +32,14 @@ class Source:
     error: str | None = None  # unreadable or unparsable
 
 
+def import_root(path: Path) -> str:
+    """The folder a module is imported from: above its outermost package."""
+    folder = path.resolve().parent
+    while (folder / "__init__.py").exists():
+        folder = folder.parent
+    return str(folder)
+
+
 def module_name(path: Path) -> str | None:
     """The dotted module name of a file: its package chain (folders with `__init__.py`) and stem."""
     path = path.resolve()
@@ -56,32 +64,38 @@ def build_views(
     problems: dict[tuple[str, str], str] = {}
     users = _importers(sources, planned, parse)
     for path, module in users.items():
-        _check_uses(ModuleContext(module, enabled), names[path], display_path(path), planned, problems, in_run=True)
+        _check_uses(ModuleContext(module, enabled), path, planned, problems, in_run=True)
     for path, module in _outside_importers(sources, planned, parse).items():
-        _check_uses(ModuleContext(module, enabled), module_name(path), display_path(path), planned, problems, in_run=False)
+        _check_uses(ModuleContext(module, enabled), path, planned, problems, in_run=False)
     accepted = {key: c for key, c in planned.items() if key not in problems}
     views = {}
     for path in sources:
-        mine = {f: why for (m, f), why in problems.items() if m == names[path]}
-        views[path] = ProjectView(names[path], mine, accepted)
+        root = import_root(path)
+        mine = {f: why for (r, m, f), why in problems.items() if m == names[path] and r == root}
+        views[path] = ProjectView(names[path], root, mine, accepted)
     return views
 
 
-def _planned(sources: Mapping[Path, Source], enabled: frozenset[str]) -> dict[tuple[str, str], Converted]:
+Key = tuple[str, str, str]  # import root, module, function
+
+
+def _planned(sources: Mapping[Path, Source], enabled: frozenset[str]) -> dict[Key, Converted]:
     planned = {}
     for path, source in sources.items():
         name = module_name(path)
         if source.module is None or name is None:
             continue
+        root = import_root(path)
         for c in conversions(ModuleContext(source.module, enabled)):
             if c.reason is None:
                 is_async = c.function.asynchronous is not None
-                planned[(name, c.name)] = Converted(name, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async)
+                code = c.shapes[0].code
+                planned[(root, name, c.name)] = Converted(name, c.name, c.class_name, code, c.app_name, is_async, root)
     return planned
 
 
-def _mentions(data: bytes, planned: Mapping[tuple[str, str], Converted]) -> bool:
-    return any(f.encode() in data and m.rsplit(".", 1)[-1].encode() in data for m, f in planned)
+def _mentions(data: bytes, planned: Mapping[Key, Converted]) -> bool:
+    return any(f.encode() in data and m.rsplit(".", 1)[-1].encode() in data for _, m, f in planned)
 
 
 def _importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
@@ -129,10 +143,11 @@ def _project_root(path: Path) -> Path:
     return folder
 
 
-def _check_uses(ctx, this_module, display, planned, problems, *, in_run: bool) -> None:  # type: ignore[no-untyped-def]
+def _check_uses(ctx, path, planned, problems, *, in_run: bool) -> None:  # type: ignore[no-untyped-def]
     bound = set(ctx.names.bound)
+    this_module, root, display = module_name(path), import_root(path), display_path(path)
     for key, target in planned.items():
-        if target.module == this_module:
+        if target.module == this_module or target.root != root:
             continue
         uses = imported_uses(ctx, this_module, target)
         if uses.empty:

@@ -2,7 +2,9 @@
 
 The original runs under `legacy` semantics (Modal 0.57-0.62, when dunder hooks still ran) and the
 migrated code under `current` semantics (Modal 1.x); the runtime compares outputs and container
-lifecycles. The original is also run under `current`, to show what the user is migrating away from.
+lifecycles. The migrated run sees every file the migration changed (a caller and the module it
+imports change together). The original is also run under `current`, to show what the user is
+migrating away from.
 """
 
 from __future__ import annotations
@@ -13,25 +15,30 @@ from typing import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from migrate.pipeline import Options, display_path, process_paths
+from migrate.pipeline import FileResult, Options, process_paths
+from migrate.project import import_root
 from rules import ALL_RULES
 
 
 def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Console) -> int:
     """Verify every file the migration changes; 0 when all behave the same, 1 otherwise, 2 on errors."""
-    from migrate.runtime import verify_pair
+    from migrate.runtime import verify_project
 
+    results = list(process_paths(paths, Options("diff", ALL_RULES)))
+    changed = [r for r in results if r.output is not None]
+    renames = {new: old for r in results for new, old in r.renames.items()}
     counts = {"equal": 0, "different": 0, "not-verifiable": 0, "error": 0}
-    for result in process_paths(paths, Options("diff", ALL_RULES)):
+    for result in results:
         if result.error is not None:
             err.print(Text(f"{result.display}: error: {result.error}"))
             counts["error"] += 1
-            continue
-        if result.output is None:
-            continue
-        verdict = verify_pair(result.path, result.output, timeout=timeout)
+    for result in changed:
+        root = Path(import_root(result.path))
+        migrated = {r.path: r.output for r in changed if _below(r.path, root)}
+        verdict = verify_project(result.path, root, migrated, renames=renames,  # type: ignore[arg-type]
+                                 converted=frozenset(renames.values()), timeout=timeout)
         counts[verdict.status] += 1
-        _report(result.display, verdict, out)
+        _report(result, verdict, out)
     out.print(Text(
         f"verified: {counts['equal']} equal, {counts['different']} different, "
         f"{counts['not-verifiable']} not verifiable, {counts['error']} errors",
@@ -42,12 +49,16 @@ def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Conso
     return 1 if counts["different"] else 0
 
 
-def _report(path: str, verdict, out: Console) -> None:  # type: ignore[no-untyped-def]
+def _below(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root)
+
+
+def _report(result: FileResult, verdict, out: Console) -> None:  # type: ignore[no-untyped-def]
     style = {"equal": "green", "different": "bold red", "not-verifiable": "yellow"}[verdict.status]
-    line = Text(f"{path}: ")
+    line = Text(f"{result.display}: ")
     line.append(verdict.status, style=style)
     if verdict.status == "not-verifiable":
-        line.append(f" ({verdict.original.error or 'no local entrypoint'})")
+        line.append(" (no local entrypoint)")
     out.print(line)
     if verdict.status == "different" and verdict.diff:
         out.print(verdict.diff, markup=False, highlight=False)

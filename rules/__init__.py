@@ -12,6 +12,10 @@ from rules.legacy_aenter_method import LegacyAenterMethod
 from rules.legacy_aexit_method import LegacyAexitMethod
 from rules.legacy_enter_method import LegacyEnterMethod
 from rules.legacy_exit_method import LegacyExitMethod
+from rules.cached_loader_setup import CachedLoaderSetup
+from rules.expensive_setup_in_function import ExpensiveSetupInFunction
+from rules.lazy_global_setup import LazyGlobalSetup
+from rules.registered_cleanup import RegisteredCleanup
 from rules.stub_to_app import StubToApp
 from rules.web_endpoint_renamed import WebEndpointRenamed
 
@@ -26,6 +30,10 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DecoratorMissingParentheses,
     EnterCheckpointArgument,
     CheckpointingEnabledOption,
+    LazyGlobalSetup,
+    CachedLoaderSetup,
+    RegisteredCleanup,
+    ExpensiveSetupInFunction,
     StubToApp,
     WebEndpointRenamed,
 )

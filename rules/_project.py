@@ -29,6 +29,7 @@ class Converted:
     code: str
     app_name: str | None
     is_async: bool = False
+    root: str = ""  # the folder the module is imported from: modules of other roots are other modules
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +43,7 @@ class CallSite:
 @dataclass
 class ProjectView:
     module: str | None  # this module's dotted name, when it can be known
+    root: str = ""  # the folder this module is imported from
     problems: dict[str, str] = field(default_factory=dict)  # own function -> why another file blocks it
     converted: dict[tuple[str, str], Converted] = field(default_factory=dict)  # conversions of the whole run
 
@@ -51,7 +53,7 @@ class ProjectView:
     def call_sites(self, ctx: ModuleContext) -> list[CallSite]:
         sites: list[CallSite] = []
         for target in self.converted.values():
-            if target.module == self.module:
+            if target.module == self.module or target.root != self.root:
                 continue
             from rules._to_cls import lookup_edits
 

@@ -44,6 +44,7 @@ class Fix:
     edits: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel], ...]
     imports: tuple[ImportSpec, ...] = ()
     safety: FixSafety = FixSafety.SAFE
+    renames: tuple[tuple[str, str], ...] = ()  # (new name, old name) of deployed objects the fix renames
 
 
 @dataclass(frozen=True, eq=False)

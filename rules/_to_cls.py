@@ -181,7 +181,9 @@ def _build(ctx: ModuleContext, conversion: Conversion, uses: _Uses) -> None:
     edits += lookup_edits(ctx, {conversion.name: conversion.class_name}, conversion.app_name, conversion.imports)
     conversion.edits = edits
     safety = FixSafety.UNSAFE if conversion.unsafe else FixSafety.SAFE
-    conversion.fix = Fix(tuple(dict((id(old), (old, new)) for old, new in edits).values()), tuple(dict.fromkeys(conversion.imports)), safety)
+    unique = tuple(dict((id(old), (old, new)) for old, new in edits).values())
+    renames = ((conversion.class_name, conversion.name),)
+    conversion.fix = Fix(unique, tuple(dict.fromkeys(conversion.imports)), safety, renames)
     app = f"app '{conversion.app_name}'" if conversion.app_name else "the app"
     conversion.note = (
         f"{app} will deploy the class `{conversion.class_name}` instead of the function `{conversion.name}`; "

@@ -43,4 +43,18 @@ def import_under_modal(path: Path) -> ModuleType:
 
 
 def fixture_pairs() -> list[Path]:
+    """Single-file fixtures: `NN_name/before.py` and `NN_name/after.py`."""
     return sorted(p for p in FIXTURES.iterdir() if (p / "before.py").exists() and (p / "after.py").exists()) if FIXTURES.exists() else []
+
+
+def fixture_projects() -> list[Path]:
+    """Multi-file fixtures: `NN_name/before/*.py` and `NN_name/after/*.py` (an app module and its callers)."""
+    return sorted(p for p in FIXTURES.iterdir() if (p / "before").is_dir() and (p / "after").is_dir()) if FIXTURES.exists() else []
+
+
+def fixture_files(pair: Path, side: str) -> dict[str, bytes]:
+    """The files of one side of a fixture, by name relative to that side."""
+    if (pair / f"{side}.py").exists():
+        return {f"{side}.py": (pair / f"{side}.py").read_bytes()}
+    root = pair / side
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.py"))}

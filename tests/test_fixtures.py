@@ -10,16 +10,31 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, fixture_pairs
-from migrate.pipeline import Options, process_file
+from helpers import FIXTURES, fixture_files, fixture_pairs, fixture_projects
+from migrate.pipeline import Options, process_file, process_paths
 from migrate.prefilter import could_change
 from rules import ALL_RULES
 
 PAIRS = fixture_pairs()
+PROJECTS = fixture_projects()
 
 
 def test_there_are_enough_fixtures() -> None:
     assert len(PAIRS) >= 12
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_multi_file_project_becomes_after(project: Path, tmp_path: Path) -> None:
+    work = tmp_path / "project"
+    shutil.copytree(project / "before", work)
+    results = list(process_paths([work], Options("fix", ALL_RULES)))
+    assert all(r.error is None for r in results), [r.error for r in results]
+    got = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*.py"))}
+    assert got == fixture_files(project, "after")
+    for content in got.values():
+        ast.parse(content)
+    again = list(process_paths([work], Options("fix", ALL_RULES)))
+    assert not any(r.changed for r in again), "a second run changed something"
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p.name)
@@ -50,6 +65,9 @@ def test_migrate_on_a_copy_of_fixtures_rewrites_every_before(tmp_path: Path) -> 
     subprocess.run(command, capture_output=True, check=False)
     for pair in PAIRS:
         assert (copy / pair.name / "before.py").read_bytes() == (pair / "after.py").read_bytes(), pair.name
+    for project in PROJECTS:
+        got = {str(p.relative_to(copy / project.name / "before")): p.read_bytes() for p in (copy / project.name / "before").rglob("*.py")}
+        assert got == fixture_files(project, "after"), project.name
     second = subprocess.run([*command[:-1], "--diff", str(copy)], capture_output=True, text=True)
     assert second.stdout == ""
 

@@ -1,6 +1,7 @@
 """The reference runtime: an offline stand-in for `modal` with container lifecycle semantics.
 
-Public API (see docs/runtime.md): run_app, render_timeline, verify_pair, RunResult, VerifyResult.
+Public API (see docs/runtime.md): run_app, render_timeline, verify_pair, verify_project, RunResult,
+VerifyResult.
 Imported lazily so that container processes do not pay for rich and the verifier.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RunResult", "VerifyResult", "render_timeline", "run_app", "verify_pair"]
+__all__ = ["RunResult", "VerifyResult", "render_timeline", "run_app", "verify_pair", "verify_project"]
 
 
 def __getattr__(name: str) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import trace
 from .timeline import render_timeline
-from .verify import VerifyResult, verify_pair
+from .verify import VerifyResult, verify_pair, verify_project
 
 SEMANTICS = ("current", "legacy")
 _DRIVER = "from migrate.runtime.driver import main; main()"
@@ -99,4 +99,4 @@ def _kill_leftovers(events: list[dict[str, Any]]) -> None:
                 pass
 
 
-__all__ = ["RunResult", "VerifyResult", "render_timeline", "run_app", "verify_pair"]
+__all__ = ["RunResult", "VerifyResult", "render_timeline", "run_app", "verify_pair", "verify_project"]
