@@ -16,10 +16,12 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from rules import Rule
+from migrate.suppress import Suppressions, skips_file
 from rules._project import ProjectView
 from rules._rule import Finding, Fix, FixSafety, ModuleContext
 
 MAX_ROUNDS = 16
+UNUSED_NOQA = "MOD001"
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,47 @@ def check(module: cst.Module, rules: Sequence[Rule], project: ProjectView | None
 def run_rules(
     module: cst.Module, rules: Sequence[Rule], *, fix: bool, unsafe: bool = False, project: ProjectView | None = None
 ) -> Outcome:
-    """Findings of `rules` on `module`, and with `fix` the module after applying their fixes."""
-    found = locate(module, check(module, rules, project))
+    """Findings of `rules` on `module`, and with `fix` the module after applying their fixes.
+
+    Findings that a `# noqa` comment suppresses are neither reported nor fixed; a file marked
+    `# modal-upgrade: skip-file` is left alone.
+    """
+    if skips_file(module.code):
+        return Outcome(module, [], [])
+    noqa = Suppressions.of(module.code)
+    findings = check(module, rules, project)
+    if noqa is not None:
+        findings = noqa.keep(module, findings, record=True)
+    found = locate(module, findings) + _unused_noqa(noqa, rules)
     if not fix:
         return Outcome(module, found, found)
     fixed: Counter[str] = Counter()
     notes = [loc for loc in found if loc.finding.note and _allowed(loc.finding.fix, unsafe)]
-    current, findings = module, [loc.finding for loc in found]
+    current = module
     for _ in range(MAX_ROUNDS):
         current, applied = apply_fixes(current, findings, unsafe)
         if not applied:
             break
         fixed.update(f.code for f in applied)
         findings = check(current, rules, project)
-    remaining = locate(current, findings) if current is not module else found
-    return Outcome(current, found, remaining, fixed, notes)
+        if noqa is not None:
+            findings = noqa.keep(current, findings, record=False)
+    if current is module:
+        return Outcome(current, found, found, fixed, notes)
+    final = Suppressions.of(current.code)
+    if final is not None:
+        final.keep(current, findings, record=True)
+    return Outcome(current, found, locate(current, findings) + _unused_noqa(final, rules), fixed, notes)
+
+
+def _unused_noqa(noqa: Suppressions | None, rules: Sequence[Rule]) -> list[Located]:
+    """MOD001: `# noqa: MODxxx` codes that suppress nothing (only when MOD001 is selected)."""
+    if noqa is None or not any(rule.CODE == UNUSED_NOQA for rule in rules):
+        return []
+    return [
+        Located(Finding(UNUSED_NOQA, cst.Module([]), f"unused `noqa` code {code}"), comment.line, comment.column)
+        for comment, code in noqa.unused()
+    ]
 
 
 def locate(module: cst.Module, findings: list[Finding]) -> list[Located]:

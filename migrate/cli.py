@@ -40,51 +40,47 @@ def migrate(
     check: bool = typer.Option(False, "--check", help="Lint only: report findings, write nothing, exit 1 if any."),
     diff: bool = typer.Option(False, "--diff", help="Print a unified diff of what would change; write nothing."),
     select: Optional[str] = typer.Option(None, "--select", help="Comma-separated rule codes or prefixes to enable (default: all)."),
+    extend_select: Optional[str] = typer.Option(None, "--extend-select", help="Codes or prefixes to enable on top of the selection."),
     ignore: Optional[str] = typer.Option(None, "--ignore", help="Comma-separated rule codes or prefixes to disable."),
-    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="Also apply fixes marked unsafe."),
+    exclude: Optional[str] = typer.Option(None, "--exclude", help="Comma-separated globs of files and folders to skip (replaces the config's)."),
+    extend_exclude: Optional[str] = typer.Option(None, "--extend-exclude", help="Globs to skip on top of `exclude`."),
+    target_version: Optional[str] = typer.Option(None, "--target-version", help="The Modal version to migrate to (e.g. 0.64); rules whose fix needs a newer Modal are skipped."),
+    unsafe_fixes: Optional[bool] = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes marked unsafe."),
+    output_format: Optional[str] = typer.Option(None, "--output-format", help="full, concise, json, json-lines, github, gitlab, sarif or junit."),
+    output_file: Optional[Path] = typer.Option(None, "--output-file", help="Write the report to this file instead of stdout."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print the number of findings per rule."),
+    show_fixes: bool = typer.Option(False, "--show-fixes", help="List the fixes applied (or applicable) per file."),
+    add_noqa: bool = typer.Option(False, "--add-noqa", help="Add `# noqa: CODE` to every line with a finding, and exit."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Read source from stdin as this file; write the result to stdout."),
+    show_settings: bool = typer.Option(False, "--show-settings", help="Print the resolved settings and exit."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings or changes."),
     list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No closing summary."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No closing summary and no progress bar."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the output."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """Find and rewrite deprecated Modal code."""
     out, err = _consoles(no_color)
-    from migrate.selection import SelectionError, select_rules
+    from migrate.run import Request, UsageError, execute
 
-    try:
-        rules = select_rules(select, ignore)
-    except SelectionError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE)
-    if list_rules:
-        from migrate.rule_docs import rules_table
-
-        out.print(rules_table(rules))
-        return
-    if not paths:
-        err.print("error: no paths given (try `migrate .`)", markup=False)
-        raise typer.Exit(EXIT_USAGE)
     if check and diff:
         err.print("error: --check and --diff exclude each other", markup=False)
         raise typer.Exit(EXIT_USAGE)
-    missing = [p for p in paths if not p.exists()]
-    for path in missing:
-        err.print(f"error: {path}: no such file or directory", markup=False)
-    raise typer.Exit(_run(paths, "check" if check else "diff" if diff else "fix", rules, unsafe_fixes, exit_zero, quiet, out, err, bool(missing)))
-
-
-def _run(paths, mode, rules, unsafe_fixes, exit_zero, quiet, out, err, had_errors) -> int:  # type: ignore[no-untyped-def]
-    from migrate.pipeline import Options, process_paths
-    from migrate.report import Reporter
-
-    reporter = Reporter(out, err, mode, quiet)
-    options = Options(mode, tuple(rules), unsafe_fixes)
-    for result in process_paths([p for p in paths if p.exists()], options):
-        reporter.file(result)
-    reporter.summary()
-    code = reporter.totals.exit_code(mode, exit_zero)
-    return EXIT_USAGE if had_errors else code
+    overrides = {
+        "select": select, "extend_select": extend_select, "ignore": ignore, "exclude": exclude,
+        "extend_exclude": extend_exclude, "target_version": target_version, "unsafe_fixes": unsafe_fixes,
+        "output_format": output_format,
+    }
+    request = Request(
+        list(paths or []), "check" if check else "diff" if diff else "fix", overrides, exit_zero, show_settings,
+        list_rules, output_file, statistics, show_fixes, add_noqa, stdin_filename, quiet,
+    )
+    try:
+        code = execute(request, out, err)
+    except UsageError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(code)
 
 
 def _consoles(no_color: bool) -> tuple[Console, Console]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 # Directories that never hold the user's own sources.
 SKIP_DIRS = frozenset(
@@ -14,7 +14,7 @@ SKIP_DIRS = frozenset(
 )
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path]:
+def discover(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -> Iterator[Path]:
     """Files named explicitly, then the `.py` files under each directory, in a stable order.
 
     Walking skips SKIP_DIRS, virtual environments (a `pyvenv.cfg` inside) and whatever git ignores;
@@ -22,7 +22,7 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """
     seen: set[Path] = set()
     for path in paths:
-        found = [path] if not path.is_dir() else _not_ignored(path, sorted(_walk(path)))
+        found = [path] if not path.is_dir() else _not_ignored(path, sorted(_walk(path, exclude)))
         for file in found:
             key = file.resolve()
             if key not in seen:
@@ -30,11 +30,14 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
                 yield file
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, exclude: Callable[[Path], bool] | None) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not (Path(folder, d) / "pyvenv.cfg").exists()]
+        dirs[:] = [
+            d for d in dirs
+            if d not in SKIP_DIRS and not (Path(folder, d) / "pyvenv.cfg").exists() and not (exclude and exclude(Path(folder, d)))
+        ]
         for name in files:
-            if name.endswith((".py", ".pyi")):
+            if name.endswith((".py", ".pyi")) and not (exclude and exclude(Path(folder, name))):
                 yield Path(folder, name)
 
 

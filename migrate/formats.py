@@ -418,13 +418,20 @@ def fix_title(code: str, rules: Sequence[type[Rule]]) -> str:
 CONTEXT_LINES = 2
 
 
-def render_full(results: Sequence[FileResult], rules: Sequence[type[Rule]], console: Console, mode: str) -> None:
-    """Each finding with a source excerpt and a fix hint; styles show only on a colour console."""
+def render_full(
+    results: Sequence[FileResult], rules: Sequence[type[Rule]], console: Console, mode: str, *, errors: bool = True
+) -> None:
+    """Each finding with a source excerpt and a fix hint; styles show only on a colour console.
+
+    `errors=False` leaves file errors out, for callers that report them elsewhere (on stderr).
+    """
     from rich.text import Text
 
     for result in results:
         source = _source_lines(result.path) if _excerpt_matches_disk(result, mode) else None
         for e in entries([result], mode):
+            if e.is_error and not errors:
+                continue
             console.print(_full_header(e), soft_wrap=True, highlight=False)
             lines = source if not (e.is_error and e.code != "E999") else None
             if lines:

@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Callable, Iterable, Iterator, Literal
 
 import libcst as cst
 
@@ -21,6 +21,7 @@ from migrate.prefilter import applicable, could_change
 from migrate.project import Source, build_views
 from migrate.read import ReadError, read_bytes
 from migrate.render import render, unified_diff
+from migrate.selection import is_ignored
 from migrate.write import write_atomic
 from rules import Rule
 from rules._project import ProjectView
@@ -50,6 +51,8 @@ class Options:
     rules: tuple[type[Rule], ...]
     unsafe_fixes: bool = False
     edits: bool = False  # compute each fix's text edits (for machine-readable output)
+    exclude: Callable[[Path], bool] | None = None  # files and folders a walk skips (not named ones)
+    ignored_for: Callable[[Path], set[str]] | None = None  # per-file ignored codes or prefixes
 
 
 @dataclass
@@ -73,7 +76,7 @@ class FileResult:
 
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
     """Process every file under `paths`; a first pass lets files learn what the others plan."""
-    files = list(discover(paths))
+    files = list(discover(paths, options.exclude))
     sources = {path: _load(path) for path in files}
     readable = {path: source for path, source in sources.items() if source.error is None}
     views = build_views(readable, options.rules, _parse_or_none)
@@ -85,11 +88,22 @@ def process_file(path: Path, options: Options) -> FileResult:
     return next(process_paths([path], options))
 
 
+def process_source(path: Path, data: bytes, options: Options) -> FileResult:
+    """Process bytes that stand for the file at `path` (editors pipe unsaved buffers); never writes."""
+    source = _loaded(data)
+    views = build_views({path: source}, options.rules, _parse_or_none) if source.error is None else {}
+    return _process(path, source, options, views.get(path))
+
+
 def _load(path: Path) -> Source:
     try:
         data = read_bytes(path)
     except ReadError as exc:
         return Source(b"", error=f"cannot read: {exc}")
+    return _loaded(data)
+
+
+def _loaded(data: bytes) -> Source:
     if not could_change(data):
         return Source(data)
     try:
@@ -114,9 +128,10 @@ def _process(path: Path, source: Source, options: Options, view: ProjectView | N
     if module is None:
         return result
     result.parsed = True
-    rules = applicable(data, [rule() for rule in options.rules])
+    chosen = _rules_for(path, options)
+    rules = applicable(data, [rule() for rule in chosen])
     if view is not None and view.converted:
-        rules = [rule() for rule in options.rules]  # call sites of conversions need no trigger text
+        rules = [rule() for rule in chosen]  # call sites of conversions need no trigger text
     try:
         outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view)
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
@@ -140,6 +155,11 @@ def _process(path: Path, source: Source, options: Options, view: ProjectView | N
             result.output = new
             result.diff = unified_diff(display_path(path), data, new, outcome.module.encoding)
     return result
+
+
+def _rules_for(path: Path, options: Options) -> list[type[Rule]]:
+    ignored = options.ignored_for(path) if options.ignored_for else set()
+    return [rule for rule in options.rules if not is_ignored(rule.CODE, ignored)] if ignored else list(options.rules)
 
 
 def _diagnostic(located: Located, options: Options, module: cst.Module | None = None) -> Diagnostic:

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.text import Text
 
+from typing import Sequence
+
 from migrate.pipeline import Diagnostic, FileResult, Mode
+from rules import Rule
 
 
 @dataclass
@@ -39,9 +42,21 @@ class Totals:
 
 
 class Reporter:
-    def __init__(self, out: Console, err: Console, mode: Mode, quiet: bool) -> None:
-        self.out, self.err, self.mode, self.quiet = out, err, mode, quiet
+    """Streams what people read: per file as results arrive, then the summary.
+
+    `fmt` is "full" (findings with a source excerpt and a hint), "concise" (one line each) or None
+    (a machine-readable report is written elsewhere: only errors, notes and the summary show here).
+    """
+
+    def __init__(self, out: Console, err: Console, mode: Mode, quiet: bool, fmt: str | None = "concise",
+                 rules: Sequence[type[Rule]] = ()) -> None:
+        self.out, self.err, self.mode, self.quiet, self.fmt, self.rules = out, err, mode, quiet, fmt, rules
         self.totals = Totals()
+
+    @property
+    def console(self) -> Console:
+        """Where the summary and other closing output go (stderr when stdout carries a diff)."""
+        return self.err if self.mode == "diff" else self.out
 
     def file(self, result: FileResult) -> None:
         self.totals.add(result, self.mode)
@@ -50,13 +65,17 @@ class Reporter:
             return
         if self.mode == "diff" and result.diff:
             self.out.print(result.diff, end="", markup=False, highlight=False, soft_wrap=True)
-        shown = result.found if self.mode == "check" else result.remaining
-        target = self.err if self.mode == "diff" else self.out
-        for diagnostic in shown:
-            target.print(_finding(result.display, diagnostic, self.mode == "check"), soft_wrap=True)
-        if self.mode != "check":
+        if self.fmt == "full":
+            from migrate.formats import render_full
+
+            render_full([result], self.rules, self.console, self.mode, errors=False)
+        elif self.fmt == "concise":
+            shown = result.found if self.mode == "check" else result.remaining
+            for diagnostic in shown:
+                self.console.print(_finding(result.display, diagnostic, self.mode == "check"), soft_wrap=True)
+        if self.mode != "check" and self.fmt is not None:
             for diagnostic in result.notes:
-                target.print(_line(result.display, f"{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.note}", "note", "cyan"), soft_wrap=True)
+                self.console.print(_line(result.display, f"{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.note}", "note", "cyan"), soft_wrap=True)
 
     def summary(self) -> None:
         if self.quiet:
@@ -76,7 +95,7 @@ class Reporter:
         )
         if t.errors:
             text += f"; {t.errors} error{'s' * (t.errors != 1)}"
-        (self.err if self.mode == "diff" else self.out).print(Text(text, style="bold"), soft_wrap=True)
+        self.console.print(Text(text, style="bold"), soft_wrap=True)
 
 
 def _finding(path: str, d: Diagnostic, mark_fixable: bool) -> Text:

@@ -9,10 +9,20 @@ class SelectionError(ValueError):
     """A selector that matches no rule."""
 
 
-def select_rules(select: str | None, ignore: str | None) -> list[type[Rule]]:
+def select_rules(select: str | None, ignore: str | None, target_version: str | None = None) -> list[type[Rule]]:
+    """The rules to run; with a `target_version`, only those whose fix that Modal version supports."""
     chosen = _matching(select) if select else list(ALL_RULES)
     dropped = set(_matching(ignore)) if ignore else set()
-    return [rule for rule in chosen if rule not in dropped]
+    target = _version(target_version) if target_version else None
+    return [rule for rule in chosen if rule not in dropped and (target is None or _version(rule.SINCE) <= target)]
+
+
+def is_ignored(code: str, selectors: set[str]) -> bool:
+    return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
 
 
 def _matching(spec: str) -> list[type[Rule]]:

@@ -17,6 +17,7 @@ from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
 from rules.registered_cleanup import RegisteredCleanup
 from rules.stub_to_app import StubToApp
+from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
 
 # Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
@@ -36,6 +37,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ExpensiveSetupInFunction,
     StubToApp,
     WebEndpointRenamed,
+    UnusedNoqa,
 )
 
 

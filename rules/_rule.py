@@ -186,6 +186,8 @@ class Rule:
     SAFETY: ClassVar[FixSafety]
     # The rule can only apply to a file containing one of these byte strings (empty: any Modal file).
     TOKENS: ClassVar[tuple[bytes, ...]] = ()
+    # The first Modal version with the API the fix writes: `target-version` older than this skips the rule.
+    SINCE: ClassVar[str] = "0.0"
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 

@@ -42,6 +42,7 @@ class CheckpointingEnabledOption(Rule):
     NAME = "checkpointing-enabled-option"
     MESSAGE = "`checkpointing_enabled=` was renamed `enable_memory_snapshot=` in Modal 0.61.23"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.61.23"
     TOKENS = (b"checkpointing_enabled",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

@@ -43,6 +43,7 @@ class EnterCheckpointArgument(Rule):
     NAME = "enter-checkpoint-argument"
     MESSAGE = "`checkpoint=` was renamed `snap=` in Modal 0.61.23"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.61.23"
     TOKENS = (b"checkpoint",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

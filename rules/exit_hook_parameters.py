@@ -48,6 +48,7 @@ class ExitHookParameters(Rule):
     NAME = "exit-hook-parameters"
     MESSAGE = "`@modal.exit()` methods receive no exception information; drop the parameters"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.58.77"
     TOKENS = (b"exit",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

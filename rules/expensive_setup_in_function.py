@@ -52,6 +52,7 @@ class ExpensiveSetupInFunction(ToClsRule):
     NAME = "expensive-setup-in-function"
     MESSAGE = "expensive setup runs on every input: consider an `@app.cls` with `@modal.enter()`"
     SAFETY = FixSafety.UNSAFE
+    SINCE = "0.56.4358"
     SHAPE = "MOD204"
     TOKENS = (b"(",)
 

@@ -120,6 +120,7 @@ class FunctionDecoratedMethods(Rule):
     NAME = "function-decorated-methods"
     MESSAGE = "`@app.function` on a method is an error since Modal 0.49.2429; use `@app.cls()` on the class and `@modal.method()`"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.48.1898"
     TOKENS = (b"function",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

@@ -46,6 +46,7 @@ class LegacyAenterMethod(DunderHookRule):
     NAME = "legacy-aenter-method"
     MESSAGE = "`__aenter__` is never called in Modal containers (since 0.68.40); use an async `@modal.enter()` method"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.56.4358"
     DUNDER = "__aenter__"
     TOKENS = (b"__aenter__",)
 

@@ -44,6 +44,7 @@ class LegacyAexitMethod(DunderHookRule):
     NAME = "legacy-aexit-method"
     MESSAGE = "`__aexit__` is never called in Modal containers (since 0.68.40); use an async `@modal.exit()` method"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.56.4358"
     DUNDER = "__aexit__"
     TOKENS = (b"__aexit__",)
 

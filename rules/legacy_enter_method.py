@@ -55,6 +55,7 @@ class LegacyEnterMethod(DunderHookRule):
     NAME = "legacy-enter-method"
     MESSAGE = "`__enter__` is never called in Modal containers (since 0.68.40); use a `@modal.enter()` method"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.56.4358"
     DUNDER = "__enter__"
     TOKENS = (b"__enter__",)
 

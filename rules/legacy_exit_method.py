@@ -50,6 +50,7 @@ class LegacyExitMethod(DunderHookRule):
     NAME = "legacy-exit-method"
     MESSAGE = "`__exit__` is never called in Modal containers (since 0.68.40); use a `@modal.exit()` method"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.56.4358"
     DUNDER = "__exit__"
     TOKENS = (b"__exit__",)
 

@@ -61,6 +61,7 @@ class StubToApp(Rule):
     NAME = "stub-to-app"
     MESSAGE = "`modal.Stub` was renamed `modal.App` (removed in Modal 1.0)"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.62.81"
     TOKENS = (b"Stub", b"stub")
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

@@ -44,6 +44,7 @@ class WebEndpointRenamed(Rule):
     NAME = "web-endpoint-renamed"
     MESSAGE = "`modal.web_endpoint` was renamed `modal.fastapi_endpoint` (an error since Modal 1.4)"
     SAFETY = FixSafety.SAFE
+    SINCE = "0.73.82"
     TOKENS = (b"web_endpoint",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:

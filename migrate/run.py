@@ -1,0 +1,211 @@
+"""What `migrate PATH...` does with its flags: settings, rule selection, the pipeline, and the report."""
+
+from __future__ import annotations
+
+import sys
+import time
+import tokenize
+from dataclasses import dataclass, replace
+from io import BytesIO
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from migrate.config import ConfigError, Settings, load_settings
+from migrate.formats import EDIT_FORMATS, render
+from migrate.pipeline import FileResult, Mode, Options, process_paths, process_source
+from migrate.report import Reporter
+from migrate.selection import SelectionError, select_rules
+from migrate.suppress import add_noqa
+from migrate.write import write_atomic
+from rules import Rule
+
+EXIT_USAGE = 2
+HUMAN_FORMATS = ("full", "concise")
+PROGRESS_AFTER = 1.0  # seconds: short runs never show a progress bar
+
+
+class UsageError(Exception):
+    """A command line or configuration that cannot run: exit 2 with the message."""
+
+
+@dataclass(frozen=True)
+class Request:
+    paths: list[Path]
+    mode: Mode
+    overrides: dict[str, object]  # settings given on the command line (None: not given)
+    exit_zero: bool = False
+    show_settings: bool = False
+    list_rules: bool = False
+    output_file: Path | None = None
+    statistics: bool = False
+    show_fixes: bool = False
+    add_noqa: bool = False
+    stdin_filename: str | None = None
+    quiet: bool = False
+
+
+def execute(request: Request, out: Console, err: Console) -> int:
+    settings = _settings(request)
+    rules = _rules(settings)
+    if request.show_settings:
+        out.print(settings.show(), markup=False, highlight=False)
+        return 0
+    if request.list_rules:
+        from migrate.rule_docs import rules_table
+
+        out.print(rules_table(rules))
+        return 0
+    options = Options(
+        request.mode, tuple(rules), settings.unsafe_fixes, edits=settings.output_format in EDIT_FORMATS,
+        exclude=settings.is_excluded, ignored_for=settings.ignored_codes_for,
+    )
+    if request.stdin_filename is not None:
+        return _stdin(request, options, settings, out, err)
+    if not request.paths:
+        raise UsageError("no paths given (try `migrate .`)")
+    missing = [p for p in request.paths if not p.exists()]
+    for path in missing:
+        err.print(f"error: {path}: no such file or directory", markup=False)
+    if request.add_noqa:
+        return _add_noqa([p for p in request.paths if p.exists()], options, out)
+    code = _report(request, settings, options, [p for p in request.paths if p.exists()], out, err)
+    return EXIT_USAGE if missing else code
+
+
+def _settings(request: Request) -> Settings:
+    start = [Path(request.stdin_filename)] if request.stdin_filename else request.paths
+    try:
+        return load_settings(start or [Path.cwd()]).merged(**request.overrides)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _rules(settings: Settings) -> list[type[Rule]]:
+    select, ignore = settings.selectors()
+    try:
+        return select_rules(select, ignore, settings.target_version)
+    except SelectionError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _report(request: Request, settings: Settings, options: Options, paths: list[Path], out: Console, err: Console) -> int:
+    fmt = settings.output_format
+    human = fmt in HUMAN_FORMATS and request.output_file is None
+    reporter = Reporter(out if human else err, err, request.mode, request.quiet, fmt if human else None, list(options.rules))
+    results: list[FileResult] = []
+    with _Progress(out if human and not request.quiet else None) as progress:
+        for result in process_paths(paths, options):
+            progress.advance()
+            results.append(result)
+            reporter.file(result)
+    if not human:
+        text = render(fmt, results, options.rules, request.mode)
+        if request.output_file is not None:
+            request.output_file.write_text(text)
+        else:
+            sys.stdout.write(text)
+    if request.show_fixes:
+        _show_fixes(results, request.mode, reporter.console)
+    if request.statistics:
+        _statistics(results, request.mode, options.rules, reporter.console)
+    reporter.summary()
+    return reporter.totals.exit_code(request.mode, request.exit_zero)
+
+
+def _stdin(request: Request, options: Options, settings: Settings, out: Console, err: Console) -> int:
+    """Editor integration: source on stdin, the fixed source (or the findings, or a diff) on stdout."""
+    data = sys.stdin.buffer.read()
+    path = Path(request.stdin_filename or "stdin.py")
+    result = process_source(path, data, replace(options, mode="diff" if request.mode != "check" else "check"))
+    if request.mode == "fix":
+        sys.stdout.buffer.write(result.output if result.output is not None else data)
+        sys.stdout.buffer.flush()
+        reporter = Reporter(err, err, "fix", True, "concise", list(options.rules))
+        reporter.file(result)
+        return reporter.totals.exit_code("fix", request.exit_zero) if result.error else 0
+    reporter = Reporter(out, err, request.mode, request.quiet, settings.output_format if settings.output_format in HUMAN_FORMATS else "concise", list(options.rules))
+    reporter.file(result)
+    return reporter.totals.exit_code(request.mode, request.exit_zero)
+
+
+def _add_noqa(paths: list[Path], options: Options, out: Console) -> int:
+    """Insert `# noqa: CODE` for every current finding, to adopt the tool gradually."""
+    check = replace(options, mode="check")
+    added = 0
+    for result in process_paths(paths, check):
+        marks: dict[int, set[str]] = {}
+        for d in result.found:
+            marks.setdefault(d.line, set()).add(d.code)
+        if not marks or result.error:
+            continue
+        data = result.path.read_bytes()
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        write_atomic(result.path, add_noqa(data, encoding, marks))
+        added += sum(len(codes) for codes in marks.values())
+    out.print(f"added {added} noqa suppression{'s' * (added != 1)}", markup=False)
+    return 0
+
+
+def _show_fixes(results: list[FileResult], mode: Mode, console: Console) -> None:
+    verb = "fixed" if mode == "fix" else "fixable"
+    for result in results:
+        counts = dict(result.fixed) if mode == "fix" else _fixable(result)
+        if counts:
+            listed = ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
+            console.print(f"{result.display}: {verb}: {listed}", markup=False, highlight=False)
+
+
+def _fixable(result: FileResult) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for d in result.found:
+        if d.fixable:
+            counts[d.code] = counts.get(d.code, 0) + 1
+    return counts
+
+
+def _statistics(results: list[FileResult], mode: Mode, rules: tuple[type[Rule], ...], console: Console) -> None:
+    names = {rule.CODE: rule.NAME for rule in rules}
+    counts: dict[str, list[int]] = {}
+    for result in results:
+        for d in result.found:
+            entry = counts.setdefault(d.code, [0, 0])
+            entry[0] += 1
+            entry[1] += d.fixable
+    table = Table(title="findings by rule")
+    for column in ("count", "code", "name", "fixable"):
+        table.add_column(column)
+    for code, (total, fixable) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0])):
+        table.add_row(str(total), code, names.get(code, ""), str(fixable))
+    console.print(table)
+
+
+class _Progress:
+    """A transient progress line on a terminal, shown only once a run has taken over a second."""
+
+    def __init__(self, console: Console | None) -> None:
+        self.console = console if console is not None and console.is_terminal else None
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task = None
+        self.count = 0
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def advance(self) -> None:
+        self.count += 1
+        if self.console is None:
+            return
+        if self.bar is None and time.monotonic() - self.started > PROGRESS_AFTER:
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("")
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"{self.count} files processed")  # type: ignore[arg-type]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
