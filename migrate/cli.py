@@ -52,6 +52,7 @@ def migrate(
     show_fixes: bool = typer.Option(False, "--show-fixes", help="List the fixes applied (or applicable) per file."),
     add_noqa: bool = typer.Option(False, "--add-noqa", help="Add `# noqa: CODE` to every line with a finding, and exit."),
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="Read source from stdin as this file; write the result to stdout."),
+    to_cls: Optional[list[str]] = typer.Option(None, "--to-cls", help="FILE::FUNCTION: convert this @app.function into an @app.cls class (repeatable)."),
     show_settings: bool = typer.Option(False, "--show-settings", help="Print the resolved settings and exit."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings or changes."),
     list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
@@ -73,7 +74,7 @@ def migrate(
     }
     request = Request(
         list(paths or []), "check" if check else "diff" if diff else "fix", overrides, exit_zero, show_settings,
-        list_rules, output_file, statistics, show_fixes, add_noqa, stdin_filename, quiet,
+        list_rules, output_file, statistics, show_fixes, add_noqa, stdin_filename, quiet, tuple(to_cls or ()),
     )
     try:
         code = execute(request, out, err)

@@ -53,6 +53,7 @@ class Options:
     edits: bool = False  # compute each fix's text edits (for machine-readable output)
     exclude: Callable[[Path], bool] | None = None  # files and folders a walk skips (not named ones)
     ignored_for: Callable[[Path], set[str]] | None = None  # per-file ignored codes or prefixes
+    requested: tuple[tuple[Path, str], ...] = ()  # `--to-cls FILE::FUNCTION` conversions
 
 
 @dataclass
@@ -79,9 +80,16 @@ def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResul
     files = list(discover(paths, options.exclude))
     sources = {path: _load(path) for path in files}
     readable = {path: source for path, source in sources.items() if source.error is None}
-    views = build_views(readable, options.rules, _parse_or_none)
+    views = build_views(readable, options.rules, _parse_or_none, _requested(options))
     for path in files:
         yield _process(path, sources[path], options, views.get(path))
+
+
+def _requested(options: Options) -> dict[Path, frozenset[str]]:
+    wanted: dict[Path, set[str]] = {}
+    for path, function in options.requested:
+        wanted.setdefault(path.resolve(), set()).add(function)
+    return {path: frozenset(names) for path, names in wanted.items()}
 
 
 def process_file(path: Path, options: Options) -> FileResult:
@@ -91,7 +99,7 @@ def process_file(path: Path, options: Options) -> FileResult:
 def process_source(path: Path, data: bytes, options: Options) -> FileResult:
     """Process bytes that stand for the file at `path` (editors pipe unsaved buffers); never writes."""
     source = _loaded(data)
-    views = build_views({path: source}, options.rules, _parse_or_none) if source.error is None else {}
+    views = build_views({path: source}, options.rules, _parse_or_none, _requested(options)) if source.error is None else {}
     return _process(path, source, options, views.get(path))
 
 

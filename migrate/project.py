@@ -54,12 +54,17 @@ def module_name(path: Path) -> str | None:
 
 
 def build_views(
-    sources: Mapping[Path, Source], rules: Sequence[type[Rule]], parse: Callable[[bytes], cst.Module | None]
+    sources: Mapping[Path, Source],
+    rules: Sequence[type[Rule]],
+    parse: Callable[[bytes], cst.Module | None],
+    requested: Mapping[Path, frozenset[str]] | None = None,
 ) -> dict[Path, ProjectView]:
+    """Each file's view of the run; `requested` names functions to convert (`--to-cls`) per file."""
     enabled = frozenset(r.CODE for r in rules)
-    planned = _planned(sources, enabled)
+    wanted = {path: (requested or {}).get(path.resolve(), frozenset()) for path in sources}
+    planned = _planned(sources, enabled, wanted)
     if not planned:
-        return {}
+        return {p: ProjectView(module_name(p), import_root(p), requested=w) for p, w in wanted.items() if w}
     names = {path: module_name(path) for path in sources}
     problems: dict[tuple[str, str], str] = {}
     users = _importers(sources, planned, parse)
@@ -72,21 +77,22 @@ def build_views(
     for path in sources:
         root = import_root(path)
         mine = {f: why for (r, m, f), why in problems.items() if m == names[path] and r == root}
-        views[path] = ProjectView(names[path], root, mine, accepted)
+        views[path] = ProjectView(names[path], root, mine, accepted, wanted[path])
     return views
 
 
 Key = tuple[str, str, str]  # import root, module, function
 
 
-def _planned(sources: Mapping[Path, Source], enabled: frozenset[str]) -> dict[Key, Converted]:
+def _planned(sources: Mapping[Path, Source], enabled: frozenset[str], wanted: Mapping[Path, frozenset[str]]) -> dict[Key, Converted]:
     planned = {}
     for path, source in sources.items():
         name = module_name(path)
         if source.module is None or name is None:
             continue
         root = import_root(path)
-        for c in conversions(ModuleContext(source.module, enabled)):
+        view = ProjectView(name, root, requested=wanted[path]) if wanted[path] else None
+        for c in conversions(ModuleContext(source.module, enabled, project=view)):
             if c.reason is None:
                 is_async = c.function.asynchronous is not None
                 code = c.shapes[0].code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 import time
 import tokenize
@@ -45,6 +46,7 @@ class Request:
     add_noqa: bool = False
     stdin_filename: str | None = None
     quiet: bool = False
+    to_cls: tuple[str, ...] = ()  # FILE::FUNCTION
 
 
 def execute(request: Request, out: Console, err: Console) -> int:
@@ -60,19 +62,43 @@ def execute(request: Request, out: Console, err: Console) -> int:
         return 0
     options = Options(
         request.mode, tuple(rules), settings.unsafe_fixes, edits=settings.output_format in EDIT_FORMATS,
-        exclude=settings.is_excluded, ignored_for=settings.ignored_codes_for,
+        exclude=settings.is_excluded, ignored_for=settings.ignored_codes_for, requested=_to_cls(request),
     )
     if request.stdin_filename is not None:
         return _stdin(request, options, settings, out, err)
+    if not request.paths and request.to_cls:
+        request = replace(request, paths=[path for path, _ in options.requested])
     if not request.paths:
         raise UsageError("no paths given (try `migrate .`)")
     missing = [p for p in request.paths if not p.exists()]
     for path in missing:
         err.print(f"error: {path}: no such file or directory", markup=False)
+    paths = [p for p in request.paths if p.exists()]
     if request.add_noqa:
-        return _add_noqa([p for p in request.paths if p.exists()], options, out)
-    code = _report(request, settings, options, [p for p in request.paths if p.exists()], out, err)
+        return _add_noqa(paths, options, out)
+    code = _report(request, settings, options, paths, out, err)
     return EXIT_USAGE if missing else code
+
+
+def _to_cls(request: Request) -> tuple[tuple[Path, str], ...]:
+    """`FILE::FUNCTION` targets of `--to-cls`; the files are processed even when not among the paths."""
+    targets = []
+    for spec in request.to_cls:
+        file, sep, function = spec.partition("::")
+        if not sep or not function.isidentifier() or not Path(file).is_file():
+            raise UsageError(f"--to-cls takes FILE::FUNCTION with an existing file, not {spec!r}")
+        if function not in _top_level_functions(Path(file)):
+            raise UsageError(f"--to-cls: {file} has no module-level function `{function}`")
+        targets.append((Path(file), function))
+    return tuple(targets)
+
+
+def _top_level_functions(path: Path) -> set[str]:
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
 def _settings(request: Request) -> Settings:

@@ -16,6 +16,7 @@ from rules.cached_loader_setup import CachedLoaderSetup
 from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
 from rules.registered_cleanup import RegisteredCleanup
+from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
@@ -35,6 +36,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CachedLoaderSetup,
     RegisteredCleanup,
     ExpensiveSetupInFunction,
+    RequestedConversion,
     StubToApp,
     WebEndpointRenamed,
     UnusedNoqa,

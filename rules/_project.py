@@ -45,7 +45,8 @@ class ProjectView:
     module: str | None  # this module's dotted name, when it can be known
     root: str = ""  # the folder this module is imported from
     problems: dict[str, str] = field(default_factory=dict)  # own function -> why another file blocks it
-    converted: dict[tuple[str, str], Converted] = field(default_factory=dict)  # conversions of the whole run
+    converted: dict[tuple[str, str, str], Converted] = field(default_factory=dict)  # conversions of the whole run
+    requested: frozenset[str] = frozenset()  # functions of this module to convert even without a shape
 
     def problem(self, function: str) -> str | None:
         return self.problems.get(function)

@@ -79,6 +79,7 @@ class Invalid:
     expected: str | None = None
     notes: int = 0  # how many of the findings carry a note for a human
     unsafe_expected: str | None = None  # the output with unsafe fixes applied too
+    requested: tuple[str, ...] = ()  # functions named with `--to-cls` for this case
 
     @property
     def unsafe_expected_source(self) -> str | None:

@@ -28,6 +28,7 @@ CALL_METHODS = frozenset({"remote", "local", "map", "starmap", "for_each", "spaw
 WEB = frozenset({"modal.fastapi_endpoint", "modal.web_endpoint", "modal.asgi_app", "modal.wsgi_app", "modal.web_server"})
 NOT_ON_CLASSES = frozenset({"name", "is_generator", "schedule"})
 LOOKUPS = frozenset({"modal.Function.lookup", "modal.Function.from_name"})
+REQUESTED = "MOD206"
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _plan(ctx: ModuleContext) -> list[Conversion]:
     if not found:
         return []
     uses = _Uses(ctx)
-    project: ProjectView | None = getattr(ctx, "project", None)
+    project = ctx.project
     taken = set(all_names(ctx))
     for conversion in found:
         conversion.class_name = free_name(conversion.class_name, taken)
@@ -84,6 +85,9 @@ def _candidate(ctx: ModuleContext, function: cst.FunctionDef) -> Conversion | No
         costly = expensive_setup(ctx, function)
         shapes += [costly] if costly else []
     shapes = [s for s in shapes if s.code in ctx.enabled]
+    project = ctx.project
+    if not shapes and project is not None and function.name.value in project.requested and REQUESTED in ctx.enabled:
+        shapes = [Shape(REQUESTED, function.name)]  # `--to-cls FILE::FUNCTION`: the recipe without a shape
     if not shapes:
         return None
     conversion = Conversion(function, _pascal(function.name.value), shapes, _app_name(ctx, function))

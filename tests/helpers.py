@@ -13,13 +13,16 @@ import libcst as cst
 
 from migrate.apply import Outcome, run_rules
 from rules import ALL_RULES, Rule
+from rules._project import ProjectView
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
-def fix(source: str, rules: tuple[type[Rule], ...] = ALL_RULES) -> Outcome:
-    return run_rules(cst.parse_module(source), [rule() for rule in rules], fix=True)
+def fix(source: str, rules: tuple[type[Rule], ...] = ALL_RULES, requested: tuple[str, ...] = (), unsafe: bool = False) -> Outcome:
+    """Run every rule on `source` and apply the fixes; `requested` names functions given to `--to-cls`."""
+    project = ProjectView(None, requested=frozenset(requested)) if requested else None
+    return run_rules(cst.parse_module(source), [rule() for rule in rules], fix=True, unsafe=unsafe, project=project)
 
 
 def fixed_code(source: str) -> str:

@@ -133,3 +133,24 @@ def test_rule_all_renders_every_rule(project: Path) -> None:
     result = migrate("rule", "--all", cwd=project)
     for rule in ALL_RULES:
         assert f"{rule.CODE} {rule.NAME}" in result.stdout
+
+
+def test_to_cls_converts_a_named_function_with_its_call_sites(tmp_path: Path) -> None:
+    (tmp_path / "shop.py").write_text(
+        'import modal\n\napp = modal.App("shop")\n\n\n@app.function()\ndef price(x):\n    return x * 2\n\n\n'
+        "@app.local_entrypoint()\ndef main():\n    print(price.remote(2))\n"
+    )
+    (tmp_path / "caller.py").write_text("from shop import price\n\nprint(price.local(1))\n")
+    plain = migrate("--check", ".", cwd=tmp_path)
+    assert plain.returncode == 0, plain.stdout
+    result = migrate("--to-cls", "shop.py::price", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "class Price:" in (tmp_path / "shop.py").read_text()
+    assert (tmp_path / "caller.py").read_text() == "from shop import Price\n\nprint(Price().price.local(1))\n"
+    assert "will deploy the class `Price` instead of the function `price`" in result.stdout
+
+
+def test_to_cls_rejects_a_missing_function(tmp_path: Path) -> None:
+    (tmp_path / "shop.py").write_text("import modal\n")
+    result = migrate("--to-cls", "shop.py::price", cwd=tmp_path)
+    assert result.returncode == 2 and "no module-level function `price`" in result.stderr

@@ -25,7 +25,7 @@ def test_valid_code_is_left_alone(rule, case) -> None:
 
 @pytest.mark.parametrize(("rule", "case"), INVALID)
 def test_invalid_code_is_flagged_and_fixed(rule, case) -> None:
-    outcome = fix(case.source)
+    outcome = fix(case.source, requested=case.requested)
     mine = [loc for loc in outcome.found if loc.code == rule.CODE]
     assert mine, f"{rule.CODE} did not flag the case"
     if case.expected_source is None:  # declined, or fixable only as unsafe: reported, nothing changed
@@ -37,7 +37,7 @@ def test_invalid_code_is_flagged_and_fixed(rule, case) -> None:
             )
         assert rule.CODE in [loc.code for loc in outcome.remaining]
         if case.unsafe_expected_source is not None:
-            unsafe = run_rules(cst.parse_module(case.source), [r() for r in ALL_RULES], fix=True, unsafe=True)
+            unsafe = fix(case.source, requested=case.requested, unsafe=True)
             assert unsafe.module.code == case.unsafe_expected_source
         return
     assert outcome.module.code == case.expected_source
@@ -51,7 +51,7 @@ def test_expected_output_parses_and_is_stable(rule, case) -> None:
         if expected is None:
             continue
         ast.parse(expected)
-        again = run_rules(cst.parse_module(expected), [r() for r in ALL_RULES], fix=True, unsafe=unsafe)
+        again = fix(expected, requested=case.requested, unsafe=unsafe)
         assert again.module.code == expected, "a second run changed the output"
         left = [loc for loc in again.found if loc.finding.fix is not None and loc.finding.fix.safety is FixSafety.SAFE]
         assert not left, "fixable findings left after fixing"
