@@ -177,17 +177,23 @@ def apply_fixes(module: cst.Module, findings: list[Finding], unsafe: bool) -> tu
 
 
 def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
+    """Add the imports the fixes need and drop those they left unused, with libcst's import visitors."""
     specs = list(dict.fromkeys(spec for fix in fixes for spec in fix.imports))
-    if not specs:
+    unused = list(dict.fromkeys(spec for fix in fixes for spec in fix.unused_imports))
+    if not specs and not unused:
         return module
     # libcst.codemod pulls in the matchers (a slow import): only files that need an import pay it.
     from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
     context = CodemodContext()
+    for spec in unused:
+        RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
+    if unused:
+        module = RemoveImportsVisitor(context).transform_module(module)
     for spec in specs:
         AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
-    return AddImportsVisitor(context).transform_module(module)
+    return AddImportsVisitor(context).transform_module(module) if specs else module
 
 
 def _parents(module: cst.Module) -> dict[int, cst.CSTNode]:

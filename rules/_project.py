@@ -78,18 +78,21 @@ class ImportedUses:
     qualified: list[cst.Attribute] = field(default_factory=list)  # `import m` then `m.f`
     parents: object = None
     star: cst.ImportFrom | None = None  # `from m import *`: uses cannot be told apart
+    lookup_problem: str | None = None  # a lookup by name the tool cannot read
 
     @property
     def empty(self) -> bool:
-        return not self.aliases and not self.qualified and self.star is None
+        return not self.aliases and not self.qualified and self.star is None and self.lookup_problem is None
 
     @property
     def first(self) -> cst.CSTNode:
-        return self.aliases[0] if self.aliases else self.qualified[0] if self.qualified else self.star  # type: ignore[return-value]
+        return self.aliases[0] if self.aliases else self.qualified[0] if self.qualified else self.star or cst.Module([])  # type: ignore[return-value]
 
     def problem(self, target: Converted, bound: set[str]) -> str | None:
         from rules._to_cls import call_problem
 
+        if self.lookup_problem is not None:
+            return self.lookup_problem
         if self.star is not None:
             return "the module is star-imported"
         for node in [*(name for _, name in self.references), *self.qualified]:
@@ -112,9 +115,12 @@ class ImportedUses:
 
 
 def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted) -> ImportedUses:
+    from rules._to_cls import unreadable_lookup
+
     found = ImportedUses()
-    if target.function not in ctx.index.names:
+    if target.function not in ctx.index.names and target.function not in ctx.shared("code", lambda c: c.module.code):
         return found
+    found.lookup_problem = unreadable_lookup(ctx, target.function)
     wrapper = MetadataWrapper(ctx.module, unsafe_skip_copy=True)
     scope = wrapper.resolve(ScopeProvider)[ctx.module]
     found.parents = wrapper.resolve(ParentNodeProvider)

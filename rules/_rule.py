@@ -45,6 +45,7 @@ class Fix:
     imports: tuple[ImportSpec, ...] = ()
     safety: FixSafety = FixSafety.SAFE
     renames: tuple[tuple[str, str], ...] = ()  # (new name, old name) of deployed objects the fix renames
+    unused_imports: tuple[ImportSpec, ...] = ()  # imports to drop if the fix leaves them unused
 
 
 @dataclass(frozen=True, eq=False)

@@ -40,6 +40,7 @@ class Shape:
     cleanup: cst.CSTNode | None = None  # a registered cleanup (atexit/weakref) that becomes the exit hook
     splice: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)  # removed statement -> what replaces it
     enter_final: bool = False  # enter statements are already written in terms of `self`
+    registrations: set[str] = field(default_factory=set)  # modules whose cleanup registration moved (atexit, weakref)
 
 
 def params_of(function: cst.FunctionDef) -> set[str]:
@@ -150,6 +151,7 @@ def _global_shape(ctx, function, statements, declared, guard) -> Shape | None:  
     if elsewhere:
         shape.reason = elsewhere
     shape.enter, shape.exit, shape.cleanup = split_cleanup(ctx, list(guard.body.body))
+    shape.registrations = _registration_modules(ctx, guard.body)
     shape.module_removals = _module_initialisers(ctx.module, set(names))
     return shape
 
@@ -211,6 +213,7 @@ def _dict_cache(ctx: ModuleContext, function: cst.FunctionDef, statements: list[
         shape.module_removals = _module_initialisers(ctx.module, {cache.value})
         shape.reason = used_elsewhere(ctx.module, function, {cache.value})
         shape.enter, shape.exit, shape.cleanup = split_cleanup(ctx, list(stmt.body.body))
+        shape.registrations = _registration_modules(ctx, stmt.body)
         return shape
     return None
 
@@ -240,12 +243,30 @@ def _registered_cleanup(ctx: ModuleContext, stmt: cst.BaseStatement) -> cst.Call
     call = stmt.body[0].value
     if not isinstance(call, cst.Call) or any(a.keyword is not None or a.star for a in call.args):
         return None
+    if not all(_evaluates_the_same_later(a.value) for a in call.args):
+        return None  # `finalize(obj, report, len(obj.files))` reads its arguments now, not at exit
     callee = imported_name(ctx, call.func)
     if callee == "atexit.register" and call.args:
         return cst.Call(call.args[0].value, [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in call.args[1:]])
     if callee == "weakref.finalize" and len(call.args) >= 2:
         return cst.Call(call.args[1].value, [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in call.args[2:]])
     return None
+
+
+def _registration_modules(ctx: ModuleContext, body: cst.BaseSuite) -> set[str]:
+    return {
+        name.split(".")[0]
+        for stmt in getattr(body, "body", ())
+        if _registered_cleanup(ctx, stmt) is not None
+        for name in [imported_name(ctx, stmt.body[0].value.func) or ""]  # type: ignore[attr-defined]
+    }
+
+
+def _evaluates_the_same_later(expr: cst.BaseExpression) -> bool:
+    """Names, attributes and literals: their value at exit is the one they had when registered."""
+    if isinstance(expr, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
+        return True
+    return isinstance(expr, cst.Attribute) and _evaluates_the_same_later(expr.value)
 
 
 def imported_name(ctx: ModuleContext, expr: cst.BaseExpression) -> str | None:
@@ -301,7 +322,9 @@ def try_finally(ctx: ModuleContext, function: cst.FunctionDef) -> Shape | None:
         return None  # a per-input resource
     if assigned_names(block.body) & created:
         return None  # replaced while the function runs: per-input state
-    shape = Shape("MOD203", block, state={n: n for n in sorted(created)}, removed=list(setup), cleanup=block)
+    # Unsafe: the body may change the resource's state (tables, cursors), which a per-container
+    # resource would then carry from one input to the next.
+    shape = Shape("MOD203", block, state={n: n for n in sorted(created)}, removed=list(setup), cleanup=block, unsafe=True)
     shape.enter = list(setup)
     shape.exit = list(block.finalbody.body.body)
     shape.removed.append(block)

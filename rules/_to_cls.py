@@ -158,13 +158,28 @@ class _Uses:
             problem = call_problem(name, self.parents, conversion.function.asynchronous is not None)
             if problem:
                 return problem
-        return None
+        return unreadable_lookup(self.ctx, conversion.name)
+
+
+def unreadable_lookup(ctx: ModuleContext, function: str) -> str | None:
+    """A lookup of `function` by name whose app or function name is not a string literal."""
+    for call in ctx.index.calls:
+        if ctx.names.qualify(call.func) not in LOOKUPS or len(call.args) < 2:
+            continue
+        app_arg, name_arg = call.args[0].value, call.args[1].value
+        names_it = isinstance(name_arg, cst.SimpleString) and name_arg.evaluated_value == function
+        if (names_it and not isinstance(app_arg, cst.SimpleString)) or not isinstance(name_arg, cst.SimpleString):
+            return f"`{cst.Module([]).code_for_node(call)}` looks a function up by a name the tool cannot read"
+    return None
 
 
 def call_problem(name: cst.Name, parents, is_async: bool) -> str | None:  # type: ignore[no-untyped-def]
     """Why a use of the function cannot become `Class().function...`, or None when it can."""
     parent = parents.get(name)
-    snippet = cst.Module([]).code_for_node(parent if parent is not None else name)
+    shown = parent if parent is not None else name
+    while isinstance(shown, (cst.Arg, cst.Element, cst.DictElement, cst.StarredElement, cst.List, cst.Tuple, cst.Dict, cst.Set)) and parents.get(shown) is not None:
+        shown = parents[shown]  # quote the whole call or collection, not a fragment
+    snippet = cst.Module([]).code_for_node(shown)
     if not (isinstance(parent, cst.Attribute) and parent.value is name and parent.attr.value in CALL_METHODS):
         return f"`{name.value}` is used as a value (`{snippet}`)"
     if parent.attr.value == "local" and is_async:
@@ -187,7 +202,8 @@ def _build(ctx: ModuleContext, conversion: Conversion, uses: _Uses) -> None:
     safety = FixSafety.UNSAFE if conversion.unsafe else FixSafety.SAFE
     unique = tuple(dict((id(old), (old, new)) for old, new in edits).values())
     renames = ((conversion.class_name, conversion.name),)
-    conversion.fix = Fix(unique, tuple(dict.fromkeys(conversion.imports)), safety, renames)
+    unused = tuple(ImportSpec(m) for m in sorted({m for s in conversion.shapes for m in s.registrations}))
+    conversion.fix = Fix(unique, tuple(dict.fromkeys(conversion.imports)), safety, renames, unused)
     app = f"app '{conversion.app_name}'" if conversion.app_name else "the app"
     conversion.note = (
         f"{app} will deploy the class `{conversion.class_name}` instead of the function `{conversion.name}`; "
@@ -247,9 +263,11 @@ class _ClassBuilder:
             body=function.body.with_changes(body=body) if isinstance(function.body, cst.IndentedBlock) else cst.IndentedBlock(body),
             leading_lines=[cst.EmptyLine(indent=False)] if hooks else [],
         )
-        options = [a for a in _options(function) if a.keyword is None or a.keyword.value not in NOT_ON_CLASSES]
-        if options:
-            options[-1] = options[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        every = _options(function)
+        options = [a for a in every if a.keyword is None or a.keyword.value not in NOT_ON_CLASSES]
+        if options and every and options[-1] is not every[-1]:
+            # The last option went away: the new last one takes its comma and layout.
+            options[-1] = options[-1].with_changes(comma=every[-1].comma)
         return cst.ClassDef(
             name=cst.Name(self.c.class_name),
             body=cst.IndentedBlock([*hooks, method]),
@@ -258,10 +276,11 @@ class _ClassBuilder:
         )
 
     def _cls_decorator(self, options: list[cst.Arg]) -> cst.Decorator:
+        """`@app.function(...)` -> `@app.cls(...)`, keeping the call's layout (one option per line stays so)."""
         dec = self.c.function.decorators[0]
-        func = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
-        assert isinstance(func, cst.Attribute)
-        return dec.with_changes(decorator=cst.Call(func.with_changes(attr=cst.Name("cls")), options))
+        call = dec.decorator if isinstance(dec.decorator, cst.Call) else cst.Call(dec.decorator)
+        assert isinstance(call.func, cst.Attribute)
+        return dec.with_changes(decorator=call.with_changes(func=call.func.with_changes(attr=cst.Name("cls")), args=options))
 
     def _class_level(self) -> list[cst.Decorator]:
         return [d for d in self.c.function.decorators[1:] if self.ctx.names.decorator_name(d) == "modal.concurrent"]

@@ -195,6 +195,85 @@ class LazyGlobalSetup(ToClsRule):
             notes=1,
         ),
         Invalid(
+            "declined: name= sets the deployed name",
+            """
+            import modal
+
+            app = modal.App()
+            model = None
+
+            @app.function(
+                gpu="any",  # any GPU will do
+                timeout=600,
+                name="predictor",
+            )
+            def predict(x):
+                global model
+                if model is None:
+                    model = {"w": 2}
+                return model["w"] * x
+            """,
+        ),
+        Invalid(
+            "options on several lines, is_generator dropped last",
+            """
+            import modal
+
+            app = modal.App()
+            model = None
+
+            @app.function(
+                gpu="any",  # any GPU will do
+                timeout=600,
+                is_generator=False,
+            )
+            def predict(x):
+                global model
+                if model is None:
+                    model = {"w": 2}
+                return model["w"] * x
+            """,
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls(
+                gpu="any",  # any GPU will do
+                timeout=600,
+            )
+            class Predict:
+                @modal.enter()
+                def setup(self):
+                    self.model = {"w": 2}
+
+                @modal.method(is_generator=False)
+                def predict(self, x):
+                    return self.model["w"] * x
+            """,
+            notes=1,
+        ),
+        Invalid(
+            "declined: looked up with an app name the tool cannot read",
+            """
+            import modal
+
+            APP_NAME = "demo"
+            app = modal.App(APP_NAME)
+            model = None
+
+            @app.function()
+            def predict(x):
+                global model
+                if model is None:
+                    model = {"w": 2}
+                return model["w"] * x
+
+            def remote_predict(x):
+                return modal.Function.from_name(APP_NAME, "predict").remote(x)
+            """,
+        ),
+        Invalid(
             "declined: another function reads the global",
             """
             import modal

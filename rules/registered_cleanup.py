@@ -50,8 +50,12 @@ class RegisteredCleanup(ToClsRule):
     ```
 
     ## Fix safety
-    Safe when every use of the function was rewritten; a resource built from the arguments is
-    per input and left alone.
+    `atexit`/`weakref.finalize` registrations: safe when every use of the function was rewritten
+    (arguments other than names, attributes and literals are read when registered, so such a
+    registration stays where it is). `try/finally`: unsafe, applied only with `--unsafe-fixes`,
+    because the body may change the resource's state (a table, a cursor position), which a
+    per-container resource would carry from one input to the next. A resource built from the
+    arguments is per input and left alone.
 
     ## References
     Modal 0.56.4358 (`@modal.exit()`), 0.61.17 (exit hooks get a grace period)
@@ -101,7 +105,7 @@ class RegisteredCleanup(ToClsRule):
                 finally:
                     conn.close()
             """,
-            """
+            unsafe_expected="""
             import sqlite3
             import modal
 
@@ -121,7 +125,6 @@ class RegisteredCleanup(ToClsRule):
                 def query(self, sql):
                     return self.conn.execute(sql).fetchall()
             """,
-            notes=1,
         ),
         Invalid(
             "atexit inside a lazy initialisation",
@@ -141,7 +144,6 @@ class RegisteredCleanup(ToClsRule):
                 return conn.run(sql)
             """,
             """
-            import atexit
             import modal
 
             app = modal.App()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 import uuid
 import warnings
 from pathlib import Path
 from types import ModuleType
+from typing import Iterator
 
 import libcst as cst
 
@@ -31,18 +33,24 @@ def fixed_code(source: str) -> str:
 
 def import_under_modal(path: Path) -> ModuleType:
     """Import a file with the real `modal`, Modal's deprecation warnings turned into errors."""
-    import modal.exception
-
     name = f"fixture_{uuid.uuid4().hex}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    with modal_deprecations_as_errors():
+        spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def modal_deprecations_as_errors() -> Iterator[None]:
+    import modal.exception
+
     with warnings.catch_warnings():
         warnings.filterwarnings("error", category=modal.exception.DeprecationError)
         warnings.filterwarnings("error", category=getattr(modal.exception, "PendingDeprecationError", modal.exception.DeprecationError))
-        spec.loader.exec_module(module)
-    return module
+        yield
 
 
 def fixture_pairs() -> list[Path]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, fixture_pairs
+from helpers import FIXTURES, fixture_files, fixture_pairs, fixture_projects
 
 
 def migrate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -57,6 +57,19 @@ def test_every_fixture_pair_verifies_equal() -> None:
     for name, result in outcomes.items():
         assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
         assert "before.py: equal" in result.stdout, name
+
+
+def _verify_project(project: Path) -> tuple[str, subprocess.CompletedProcess[str]]:
+    return project.name, migrate("verify", str(project / "before"), cwd=project)
+
+
+def test_every_multi_file_fixture_verifies_equal() -> None:
+    changed = [p for p in fixture_projects() if fixture_files(p, "before") != fixture_files(p, "after")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = dict(pool.map(_verify_project, changed))
+    for name, result in outcomes.items():
+        assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
+        assert ": equal" in result.stdout and ": different" not in result.stdout, name
 
 
 def test_verify_catches_a_wrong_migration(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import inspect
 import os
 import signal
@@ -257,6 +258,7 @@ def setup(config: dict[str, Any], cid: str) -> None:
 def main(config: dict[str, Any], conn: Any) -> None:
     setup(config, config["cid"])
     code = ContainerProcess(config, conn).run()
+    atexit._run_exitfuncs()  # as at a normal interpreter exit (atexit handlers, weakref finalizers)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # lingering user threads must not keep a stopped container alive
