@@ -91,7 +91,7 @@ class ModalNames:
     def _bind_imports(self, stmt: cst.CSTNode) -> None:
         if isinstance(stmt, cst.Import):
             for alias in stmt.names:
-                dotted = _dotted(alias.name)
+                dotted = dotted_name(alias.name)
                 if alias.asname is not None:
                     target = alias.asname.name
                     if isinstance(target, cst.Name):
@@ -100,11 +100,11 @@ class ModalNames:
                     top = dotted.split(".")[0]
                     self._add(top, "modal" if top == "modal" else _OTHER)
         elif isinstance(stmt, cst.ImportFrom) and not isinstance(stmt.names, cst.ImportStar):
-            module = _dotted(stmt.module) if stmt.module is not None and not stmt.relative else ""
+            module = dotted_name(stmt.module) if stmt.module is not None and not stmt.relative else ""
             for alias in stmt.names:
                 local = alias.asname.name if alias.asname is not None else alias.name
                 if isinstance(local, cst.Name):
-                    imported = _dotted(alias.name)
+                    imported = dotted_name(alias.name)
                     self._add(local.value, f"{module}.{imported}" if _is_modal(module) else _OTHER)
 
     def _bind_other(self, stmt: cst.CSTNode) -> None:
@@ -139,11 +139,13 @@ def _is_modal(qualified: str) -> bool:
     return qualified == "modal" or qualified.startswith("modal.")
 
 
-def _dotted(node: cst.BaseExpression) -> str:
+def dotted_name(node: cst.BaseExpression | None) -> str:
+    """`a.b.c` for a Name/Attribute chain, "" for anything else."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
     return ""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
+from rules._names import dotted_name
 from rules._rule import Fix, ImportSpec, ModuleContext
 
 CALL_METHODS = frozenset({"remote", "local", "map", "starmap", "for_each", "spawn", "spawn_map", "remote_gen"})
@@ -139,7 +140,7 @@ def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted
                         found.references += [(alias, r.node) for r in assignment.references if isinstance(r.node, cst.Name)]
     spellings = _module_spellings(ctx, this_module, target.module)
     if spellings:
-        found.qualified = [a for a in ctx.index.attributes if a.attr.value == target.function and _dotted(a.value) in spellings]
+        found.qualified = [a for a in ctx.index.attributes if a.attr.value == target.function and dotted_name(a.value) in spellings]
     return found
 
 
@@ -152,19 +153,19 @@ def _module_spellings(ctx: ModuleContext, this_module: str | None, module: str) 
         for small in stmt.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    if _dotted(alias.name) == module:
+                    if dotted_name(alias.name) == module:
                         found.add(alias.asname.name.value if alias.asname else module)  # type: ignore[union-attr]
             elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
                 base = resolve_from(this_module, small)
                 for alias in small.names:
-                    if base and f"{base}.{_dotted(alias.name)}" == module:
-                        found.add(alias.asname.name.value if alias.asname else _dotted(alias.name))  # type: ignore[union-attr]
+                    if base and f"{base}.{dotted_name(alias.name)}" == module:
+                        found.add(alias.asname.name.value if alias.asname else dotted_name(alias.name))  # type: ignore[union-attr]
     return found
 
 
 def resolve_from(this_module: str | None, node: cst.ImportFrom) -> str | None:
     """The absolute module an `ImportFrom` names (relative imports resolved against this module)."""
-    name = _dotted(node.module) if node.module is not None else ""
+    name = dotted_name(node.module) if node.module is not None else ""
     if not node.relative:
         return name
     if this_module is None:
@@ -173,12 +174,3 @@ def resolve_from(this_module: str | None, node: cst.ImportFrom) -> str | None:
     if package is None:
         return None
     return ".".join([*package, name] if name else package) or None
-
-
-def _dotted(node: cst.BaseExpression | None) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""

@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from rules._emit import all_names
+from rules._names import dotted_name
 from rules._rule import Finding, Fix, ModuleContext, Rule
 
 
@@ -23,7 +24,7 @@ def renamed_modal_name(rule: Rule, ctx: ModuleContext, old: str, new: str) -> It
         if node.attr.value == old and names.qualify(node.value) == "modal":
             yield rule.finding(node.attr, Fix(((node.attr, cst.Name(new)),)))
     for node in ctx.index.import_froms:
-        if isinstance(node.names, cst.ImportStar) or node.relative or _dotted(node.module) != "modal":
+        if isinstance(node.names, cst.ImportStar) or node.relative or dotted_name(node.module) != "modal":
             continue
         for alias in node.names:
             if isinstance(alias.name, cst.Name) and alias.name.value == old:
@@ -58,11 +59,3 @@ def _references(module: cst.Module, name: str) -> list[cst.Name]:
         for access in assignment.references
         if isinstance(access.node, cst.Name)
     ]
-
-
-def _dotted(node: cst.BaseExpression | None) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
