@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import textwrap
 import tokenize
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -285,7 +284,7 @@ def _sarif(items: list[Entry], results: Sequence[FileResult], rules: Sequence[ty
 
 
 def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
-    docs = rule_docs(rule)
+    docs = rule.docs()
     return {
         "id": rule.CODE,
         "name": rule.NAME,
@@ -392,13 +391,6 @@ def _junit_suite(display: str, items: list[Entry]) -> ET.Element:
 
 
 # ---- rule metadata -----------------------------------------------------------------------------
-
-
-def rule_docs(rule: type[Rule]) -> str:
-    """A rule's docstring as Markdown: the summary line, then the dedented sections."""
-    doc = rule.__doc__ or ""
-    first, _, rest = doc.strip().partition("\n")
-    return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
 
 
 def _find_rule(code: str, rules: Sequence[type[Rule]]) -> type[Rule] | None:

@@ -152,8 +152,11 @@ def _stdin(request: Request, options: Options, settings: Settings, out: Console,
         reporter = Reporter(err, err, "fix", True, "concise", list(options.rules))
         reporter.file(result)
         return reporter.totals.exit_code("fix", request.exit_zero) if result.error else 0
-    reporter = Reporter(out, err, request.mode, request.quiet, settings.output_format if settings.output_format in HUMAN_FORMATS else "concise", list(options.rules))
+    human = settings.output_format in HUMAN_FORMATS
+    reporter = Reporter(out, err, request.mode, True, settings.output_format if human else None, list(options.rules))
     reporter.file(result)
+    if not human:
+        sys.stdout.write(render(settings.output_format, [result], options.rules, request.mode))
     return reporter.totals.exit_code(request.mode, request.exit_zero)
 
 

@@ -9,6 +9,7 @@ until nothing changes, the way ruff iterates its fixes.
 from __future__ import annotations
 
 import enum
+import inspect
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -198,7 +199,7 @@ class Rule:
 
     @classmethod
     def docs(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def summary(cls) -> str:

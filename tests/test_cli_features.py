@@ -154,3 +154,10 @@ def test_to_cls_rejects_a_missing_function(tmp_path: Path) -> None:
     (tmp_path / "shop.py").write_text("import modal\n")
     result = migrate("--to-cls", "shop.py::price", cwd=tmp_path)
     assert result.returncode == 2 and "no module-level function `price`" in result.stderr
+
+
+def test_stdin_with_a_machine_format(project: Path) -> None:
+    result = migrate("--check", "--output-format", "json", "--stdin-filename", "legacy.py", cwd=project, stdin=LEGACY)
+    assert result.returncode == 1
+    codes = sorted(item["code"] for item in json.loads(result.stdout))
+    assert codes == ["MOD101", "MOD301", "MOD301"]

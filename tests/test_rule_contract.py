@@ -61,3 +61,19 @@ def test_rules_package_does_not_import_migrate() -> None:
                 assert not (node.module or "").startswith("migrate"), path
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("migrate") for a in node.names), path
+
+
+def test_generated_rule_docs_are_up_to_date() -> None:
+    from migrate.rule_docs import markdown
+    from rules import ALL_RULES
+
+    committed = (RULES_DIR.parent / "docs" / "rules.md").read_text()
+    assert committed == markdown(ALL_RULES), "run `python -m migrate.rule_docs` and commit docs/rules.md"
+
+
+def test_readme_has_an_anchor_for_every_rule_and_error_code() -> None:
+    from migrate.formats import ERROR_CODES
+
+    readme = (RULES_DIR.parent / "README.md").read_text()
+    for code in [*(rule.CODE for rule in ALL_RULES), *ERROR_CODES]:
+        assert f'<a id="{code.lower()}"></a>' in readme, code
