@@ -161,3 +161,24 @@ def test_stdin_with_a_machine_format(project: Path) -> None:
     assert result.returncode == 1
     codes = sorted(item["code"] for item in json.loads(result.stdout))
     assert codes == ["MOD101", "MOD301", "MOD301"]
+
+
+def test_progress_line_only_on_a_terminal_and_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from migrate import run
+
+    clock = iter([0.0, 0.2, 5.0, 5.1])
+    monkeypatch.setattr(run.time, "monotonic", lambda: next(clock))
+    terminal = Console(file=io.StringIO(), force_terminal=True)
+    progress = run._Progress(terminal)
+    progress.advance()  # 0.2 s in: nothing shown yet
+    assert progress.bar is None
+    progress.advance()  # 5 s in: the progress line appears
+    assert progress.bar is not None
+    progress.__exit__()
+    piped = run._Progress(Console(file=io.StringIO(), force_terminal=False))
+    piped.advance()
+    assert piped.console is None and piped.bar is None
