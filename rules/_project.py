@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from rules._names import dotted_name
 from rules._rule import Fix, ImportSpec, ModuleContext
@@ -53,6 +52,9 @@ class ProjectView:
         return self.problems.get(function)
 
     def call_sites(self, ctx: ModuleContext) -> list[CallSite]:
+        return ctx.shared("call_sites", self._call_sites)  # type: ignore[no-any-return]
+
+    def _call_sites(self, ctx: ModuleContext) -> list[CallSite]:
         sites: list[CallSite] = []
         for target in self.converted.values():
             if target.module == self.module or target.root != self.root:
@@ -122,10 +124,8 @@ def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted
     if target.function not in ctx.index.names and target.function not in ctx.shared("code", lambda c: c.module.code):
         return found
     found.lookup_problem = unreadable_lookup(ctx, target.function)
-    wrapper = MetadataWrapper(ctx.module, unsafe_skip_copy=True)
-    scope = wrapper.resolve(ScopeProvider)[ctx.module]
-    found.parents = wrapper.resolve(ParentNodeProvider)
-    assert scope is not None
+    scope = ctx.scope
+    found.parents = ctx.parents
     for node in ctx.index.import_froms:
         if isinstance(node.names, cst.ImportStar) and resolve_from(this_module, node) == target.module:
             found.star = node

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from rules._emit import all_names
 from rules._names import dotted_name
@@ -38,7 +37,7 @@ def _import_fix(ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias
     target = present if present is not None else (new if new not in all_names(ctx) else None)
     if target is None:
         return Fix(((alias, alias.with_changes(name=cst.Name(new), asname=cst.AsName(cst.Name(old)))),))
-    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(use, cst.Name(target)) for use in _references(ctx.module, old)]
+    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(use, cst.Name(target)) for use in _references(ctx, old)]
     if present is None:
         edits.append((alias.name, cst.Name(new)))
     else:  # `new` is imported already: drop `old` from the import
@@ -49,13 +48,11 @@ def _import_fix(ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias
     return Fix(tuple(edits))
 
 
-def _references(module: cst.Module, name: str) -> list[cst.Name]:
+def _references(ctx: ModuleContext, name: str) -> list[cst.Name]:
     """Module-level uses of an imported name (scope-aware, so shadowing locals are skipped)."""
-    scope = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)[module]
-    assert scope is not None
     return [
         access.node
-        for assignment in scope[name]
+        for assignment in ctx.scope[name]
         for access in assignment.references
         if isinstance(access.node, cst.Name)
     ]

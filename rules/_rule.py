@@ -13,9 +13,10 @@ import inspect
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar, Iterator
+from typing import TYPE_CHECKING, ClassVar, Iterator, Mapping
 
 import libcst as cst
+from libcst.metadata import GlobalScope, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 if TYPE_CHECKING:
     from rules._names import ModalNames
@@ -162,6 +163,21 @@ class ModuleContext:
     enabled: frozenset[str]
     memo: dict[str, object] = field(default_factory=dict)
     project: "ProjectView | None" = None  # the other files of the run, when the engine knows them
+
+    @cached_property
+    def metadata(self) -> MetadataWrapper:
+        """One wrapper per tree: libcst caches each provider it resolves, so rules share them."""
+        return MetadataWrapper(self.module, unsafe_skip_copy=True)
+
+    @property
+    def scope(self) -> GlobalScope:
+        scope = self.metadata.resolve(ScopeProvider)[self.module]
+        assert isinstance(scope, GlobalScope)
+        return scope
+
+    @property
+    def parents(self) -> Mapping[cst.CSTNode, cst.CSTNode]:
+        return self.metadata.resolve(ParentNodeProvider)
 
     @cached_property
     def index(self) -> NodeIndex:

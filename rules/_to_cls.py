@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from rules._emit import all_names, decorator, free_name, modal_attr
 from rules._names import APP
@@ -144,9 +143,8 @@ class _Uses:
 
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
-        wrapper = MetadataWrapper(ctx.module, unsafe_skip_copy=True)
-        self.scope = wrapper.resolve(ScopeProvider)[ctx.module]
-        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.scope = ctx.scope
+        self.parents = ctx.parents
 
     def references(self, function: cst.FunctionDef) -> list[cst.Name]:
         assert self.scope is not None

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from rules._classes import ClassIndex, ClassInfo, class_index, member_names
 from rules._emit import modal_attr
@@ -638,7 +637,7 @@ class _Converter:
             return f"`{info.name}` defines `__init__`, which Modal 1.6 rejects on `@app.cls`; move it into `@modal.enter()` first"
         if not candidates:
             return []
-        references = _references(self.ctx.module, info.node)
+        references = _references(self.ctx, info.node)
         if references is None:
             return f"`{info.name}.{candidates[0].attr.value}` is called on the class, but `{info.name}` is rebound in this module"
         return [c for c in candidates if id(c.value) in references]
@@ -743,13 +742,9 @@ def _required_params(function: cst.FunctionDef) -> bool:
     return any(p.default is None for p in [*positional, *params.kwonly_params])
 
 
-def _references(module: cst.Module, class_node: cst.ClassDef) -> set[int] | None:
+def _references(ctx: ModuleContext, class_node: cst.ClassDef) -> set[int] | None:
     """Ids of the Name nodes that refer to the module-level class (scope-aware: parameters shadow it)."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    scopes = wrapper.resolve(ScopeProvider)
-    scope = scopes[module]
-    assert scope is not None
-    assignments = list(scope[class_node.name.value])
+    assignments = list(ctx.scope[class_node.name.value])
     if len(assignments) != 1 or getattr(assignments[0], "node", None) is not class_node:
         return None  # rebound at module level: which binding a use sees is not clear
     return {id(access.node) for access in assignments[0].references}

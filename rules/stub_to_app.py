@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from rules._emit import all_names
 from rules._renames import renamed_modal_name
@@ -71,10 +70,7 @@ class StubToApp(Rule):
     def _variable(self, ctx: ModuleContext) -> Iterator[Finding]:
         if ctx.names.meaning("stub") != APP:
             return
-        wrapper = MetadataWrapper(ctx.module, unsafe_skip_copy=True)
-        scope = wrapper.resolve(ScopeProvider)[ctx.module]
-        assert scope is not None
-        assignments = list(scope["stub"])
+        assignments = list(ctx.scope["stub"])
         first = assignments[0].node
         if "app" in all_names(ctx):
             yield self.finding(first, None, message="Modal apps are conventionally named `app`; kept `stub` because `app` is already used in this module")
