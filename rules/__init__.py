@@ -6,12 +6,14 @@ from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, V
 from rules.decorator_missing_parentheses import DecoratorMissingParentheses
 from rules.enter_checkpoint_argument import EnterCheckpointArgument
 from rules.checkpointing_enabled_option import CheckpointingEnabledOption
+from rules.concurrent_inputs_option import ConcurrentInputsOption
 from rules.exit_hook_parameters import ExitHookParameters
 from rules.function_decorated_methods import FunctionDecoratedMethods
 from rules.legacy_aenter_method import LegacyAenterMethod
 from rules.legacy_aexit_method import LegacyAexitMethod
 from rules.legacy_enter_method import LegacyEnterMethod
 from rules.legacy_exit_method import LegacyExitMethod
+from rules.autoscaler_options_renamed import AutoscalerOptionsRenamed
 from rules.cached_loader_setup import CachedLoaderSetup
 from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
@@ -32,6 +34,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DecoratorMissingParentheses,
     EnterCheckpointArgument,
     CheckpointingEnabledOption,
+    AutoscalerOptionsRenamed,
+    ConcurrentInputsOption,
     LazyGlobalSetup,
     CachedLoaderSetup,
     RegisteredCleanup,
