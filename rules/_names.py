@@ -41,10 +41,6 @@ class ModalNames:
     def bound(self) -> frozenset[str]:
         return frozenset(self.meanings)
 
-    @property
-    def imports_modal(self) -> bool:
-        return any(_is_modal(m) or m == APP for ms in self.meanings.values() for m in ms)
-
     def meaning(self, name: str) -> str | None:
         """The one thing `name` is bound to, or None (unbound, not Modal, or ambiguous)."""
         found = self.meanings.get(name)

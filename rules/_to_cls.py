@@ -11,7 +11,7 @@ the method gets `@modal.method()` (or keeps its web endpoint decorator), the set
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterator
+from typing import Iterator
 
 import libcst as cst
 
@@ -385,8 +385,6 @@ class _ToSelf(cst.CSTTransformer):
 
 class ToClsRule(Rule):
     """Shared `check` of MOD201-MOD204: each shape found reports the function's conversion."""
-
-    SHAPE: ClassVar[str]
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for conversion in conversions(ctx):

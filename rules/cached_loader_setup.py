@@ -56,7 +56,6 @@ class CachedLoaderSetup(ToClsRule):
     MESSAGE = "per-container setup in a cached loader: move the call to an `@app.cls` with `@modal.enter()`"
     SAFETY = FixSafety.SAFE
     SINCE = "0.56.4358"
-    SHAPE = "MOD202"
     TOKENS = (b"cache",)
 
     VALID = [

@@ -53,7 +53,6 @@ class ExpensiveSetupInFunction(ToClsRule):
     MESSAGE = "expensive setup runs on every input: consider an `@app.cls` with `@modal.enter()`"
     SAFETY = FixSafety.UNSAFE
     SINCE = "0.56.4358"
-    SHAPE = "MOD204"
     TOKENS = (b"(",)
 
     VALID = [

@@ -63,7 +63,6 @@ class LazyGlobalSetup(ToClsRule):
     MESSAGE = "per-container setup in a lazily initialised global: move it to an `@app.cls` with `@modal.enter()`"
     SAFETY = FixSafety.SAFE
     SINCE = "0.56.4358"
-    SHAPE = "MOD201"
     TOKENS = (b"global", b"not in")
 
     VALID = [

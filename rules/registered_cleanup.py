@@ -66,7 +66,6 @@ class RegisteredCleanup(ToClsRule):
     MESSAGE = "per-container cleanup registered from the function: move it to an `@app.cls` with `@modal.exit()`"
     SAFETY = FixSafety.SAFE
     SINCE = "0.56.4358"
-    SHAPE = "MOD203"
     TOKENS = (b"atexit", b"finalize", b"finally")
 
     VALID = [

@@ -49,7 +49,6 @@ class RequestedConversion(ToClsRule):
     MESSAGE = "convert this `@app.function` into an `@app.cls` class, as requested with `--to-cls`"
     SAFETY = FixSafety.SAFE
     SINCE = "0.48.1898"
-    SHAPE = "MOD206"
 
     VALID = [
         Valid(

@@ -27,10 +27,6 @@ def fix(source: str, rules: tuple[type[Rule], ...] = ALL_RULES, requested: tuple
     return run_rules(cst.parse_module(source), [rule() for rule in rules], fix=True, unsafe=unsafe, project=project)
 
 
-def fixed_code(source: str) -> str:
-    return fix(source).module.code
-
-
 def import_under_modal(path: Path) -> ModuleType:
     """Import a file with the real `modal`, Modal's deprecation warnings turned into errors."""
     name = f"fixture_{uuid.uuid4().hex}"
