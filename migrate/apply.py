@@ -54,16 +54,24 @@ def check(module: cst.Module, rules: Sequence[Rule], project: ProjectView | None
 
 
 def run_rules(
-    module: cst.Module, rules: Sequence[Rule], *, fix: bool, unsafe: bool = False, project: ProjectView | None = None
+    module: cst.Module,
+    rules: Sequence[Rule],
+    *,
+    fix: bool,
+    unsafe: bool = False,
+    project: ProjectView | None = None,
+    text: str | None = None,
 ) -> Outcome:
     """Findings of `rules` on `module`, and with `fix` the module after applying their fixes.
 
     Findings that a `# noqa` comment suppresses are neither reported nor fixed; a file marked
-    `# modal-upgrade: skip-file` is left alone.
+    `# modal-upgrade: skip-file` is left alone. `text` is the module's source when the caller has
+    it (rendering a tree to find its comments costs as much as parsing it).
     """
-    if skips_file(module.code):
+    text = module.code if text is None else text
+    if skips_file(text):
         return Outcome(module, [], [])
-    noqa = Suppressions.of(module.code)
+    noqa = Suppressions.of(text)
     findings = check(module, rules, project)
     if noqa is not None:
         findings = noqa.keep(module, findings, record=True)

@@ -141,7 +141,9 @@ def _process(path: Path, source: Source, options: Options, view: ProjectView | N
     if view is not None and view.converted:
         rules = [rule() for rule in chosen]  # call sites of conversions need no trigger text
     try:
-        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view)
+        marked = b"noqa" in data.lower() or b"skip-file" in data
+        text = data.decode(module.encoding, errors="replace") if marked else ""
+        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, text=text)
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = f"internal error: {type(exc).__name__}: {exc} (please report it)"
         return result
