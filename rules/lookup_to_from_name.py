@@ -1,0 +1,136 @@
+"""MOD501: `modal.X.lookup(...)` -> `modal.X.from_name(...)`."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import libcst as cst
+
+from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+
+LOOKUP_TYPES = frozenset({"Function", "Cls", "Dict", "Queue", "Volume", "Secret", "NetworkFileSystem", "Environment"})
+
+
+class LookupToFromName(Rule):
+    """`.lookup()` was removed in Modal 1.2: use `.from_name()`.
+
+    ## What it does
+    Rewrites `modal.Function.lookup(...)`, `modal.Cls.lookup(...)` and the same on `Dict`, `Queue`,
+    `Volume`, `Secret`, `NetworkFileSystem` and `Environment` into `.from_name(...)`, with the same
+    arguments. Inside a `try` block with handlers, it appends `.hydrate()`, so the lookup still fails
+    there and then, where the handler expects it.
+
+    ## Why is this bad?
+    `lookup` was deprecated in 0.72.56 and removed in 1.2.0 (`AttributeError`). `from_name` is lazy:
+    a missing object is reported at its first use rather than at the call, and `.hydrate()` (0.72.39)
+    makes it eager again.
+
+    ## Example
+    ```python
+    counts = modal.Dict.lookup("counts", create_if_missing=True)
+    try:
+        f = modal.Function.lookup("app", "f")
+    except modal.exception.NotFoundError:
+        f = None
+    ```
+
+    ## Use instead
+    ```python
+    counts = modal.Dict.from_name("counts", create_if_missing=True)
+    try:
+        f = modal.Function.from_name("app", "f").hydrate()
+    except modal.exception.NotFoundError:
+        f = None
+    ```
+
+    ## Fix safety
+    Safe: `create_if_missing=` and the other keywords mean the same on `from_name`; only the moment
+    a missing object is reported moves, and where code waits for that moment (a `try` block) the
+    fix keeps it with `.hydrate()`. `App.lookup` still exists and is left alone.
+
+    ## References
+    Modal 0.72.56 (deprecated), 1.2.0 (removed), 0.72.39 (`.hydrate()`)
+    """
+
+    CODE = "MOD501"
+    NAME = "lookup-to-from-name"
+    MESSAGE = "`.lookup()` was removed in Modal 1.2; use `.from_name()`"
+    SAFETY = FixSafety.SAFE
+    SINCE = "0.72.39"
+    TOKENS = (b".lookup(",)
+
+    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        for call in ctx.index.calls:
+            func = call.func
+            qualified = ctx.names.qualify(func)
+            if not (isinstance(func, cst.Attribute) and qualified and qualified.startswith("modal.")):
+                continue
+            if func.attr.value != "lookup" or qualified.split(".")[1] not in LOOKUP_TYPES or qualified.count(".") != 2:
+                continue
+            renamed: cst.BaseExpression = call.with_changes(func=func.with_changes(attr=cst.Name("from_name")))
+            if _in_try(ctx, call):
+                renamed = cst.Call(cst.Attribute(renamed, cst.Name("hydrate")))
+            yield self.finding(func.attr, Fix(((call, renamed),)))
+
+    VALID = [
+        Valid(
+            "App.lookup still exists",
+            """
+            import modal
+
+            app = modal.App.lookup("my-app", create_if_missing=True)
+            """,
+        ),
+        Valid(
+            "lookup of another library",
+            """
+            import modal
+            import registry
+
+            thing = registry.Dict.lookup("x")
+            """,
+        ),
+    ]
+
+    INVALID = [
+        Invalid(
+            "lazy outside try, eager inside",
+            """
+            import modal
+            from modal import Function
+
+            counts = modal.Dict.lookup("counts", create_if_missing=True)
+
+            def find():
+                try:
+                    return Function.lookup("app", "f")
+                except modal.exception.NotFoundError:
+                    return None
+            """,
+            """
+            import modal
+            from modal import Function
+
+            counts = modal.Dict.from_name("counts", create_if_missing=True)
+
+            def find():
+                try:
+                    return Function.from_name("app", "f").hydrate()
+                except modal.exception.NotFoundError:
+                    return None
+            """,
+        ),
+    ]
+
+
+def _in_try(ctx: ModuleContext, node: cst.CSTNode) -> bool:
+    """Inside the body of a `try` that has handlers (not in its handlers, else or finally)."""
+    parents = ctx.parents
+    child, current = node, parents.get(node)
+    while current is not None:
+        if isinstance(current, (cst.Try, cst.TryStar)) and current.handlers and child is current.body:
+            return True
+        if isinstance(current, (cst.FunctionDef, cst.Lambda)):
+            return False
+        child, current = current, parents.get(current)
+    return False
