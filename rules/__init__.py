@@ -18,6 +18,7 @@ from rules.cached_loader_setup import CachedLoaderSetup
 from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
 from rules.registered_cleanup import RegisteredCleanup
+from rules.gpu_objects_to_strings import GpuObjectsToStrings
 from rules.lookup_to_from_name import LookupToFromName
 from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
@@ -44,6 +45,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RequestedConversion,
     StubToApp,
     WebEndpointRenamed,
+    GpuObjectsToStrings,
     LookupToFromName,
     UnusedNoqa,
 )
