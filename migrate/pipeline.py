@@ -6,7 +6,6 @@ A file that cannot be read or parsed yields a result with the error and the run 
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
