@@ -19,6 +19,7 @@ from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
 from rules.registered_cleanup import RegisteredCleanup
 from rules.gpu_objects_to_strings import GpuObjectsToStrings
+from rules.image_copy_local import ImageCopyLocal
 from rules.lookup_to_from_name import LookupToFromName
 from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
@@ -46,6 +47,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StubToApp,
     WebEndpointRenamed,
     GpuObjectsToStrings,
+    ImageCopyLocal,
     LookupToFromName,
     UnusedNoqa,
 )
