@@ -20,6 +20,7 @@ from rules.lazy_global_setup import LazyGlobalSetup
 from rules.registered_cleanup import RegisteredCleanup
 from rules.gpu_objects_to_strings import GpuObjectsToStrings
 from rules.image_copy_local import ImageCopyLocal
+from rules.init_to_parameters import InitToParameters
 from rules.lookup_to_from_name import LookupToFromName
 from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
@@ -44,6 +45,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RegisteredCleanup,
     ExpensiveSetupInFunction,
     RequestedConversion,
+    InitToParameters,
     StubToApp,
     WebEndpointRenamed,
     GpuObjectsToStrings,
