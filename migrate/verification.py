@@ -9,6 +9,8 @@ migrating away from.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -32,13 +34,17 @@ def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Conso
         if result.error is not None:
             err.print(Text(f"{result.display}: error: {result.error}"))
             counts["error"] += 1
-    for result in changed:
+    def one(result: FileResult):  # type: ignore[no-untyped-def]
         root = Path(import_root(result.path))
         migrated = {r.path: r.output for r in changed if _below(r.path, root)}
-        verdict = verify_project(result.path, root, migrated, renames=renames,  # type: ignore[arg-type]
-                                 converted=frozenset(renames.values()), timeout=timeout)
-        counts[verdict.status] += 1
-        _report(result, verdict, out)
+        return verify_project(result.path, root, migrated, renames=renames,  # type: ignore[arg-type]
+                              converted=frozenset(renames.values()), timeout=timeout)
+
+    # Each verification runs its programs in subprocesses: run them side by side, report in order.
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        for result, verdict in zip(changed, pool.map(one, changed)):
+            counts[verdict.status] += 1
+            _report(result, verdict, out)
     out.print(Text(
         f"verified: {counts['equal']} equal, {counts['different']} different, "
         f"{counts['not-verifiable']} not verifiable, {counts['error']} errors",
