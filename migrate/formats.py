@@ -1,6 +1,7 @@
-"""Output formats of a run's results, for people (`full`, `concise`) and for machines (the rest).
+"""Output formats of a run's results: the entries every format reports, and the machine-readable ones.
 
-Every format reports the same entries: in `--check` mode the findings in each file as it was
+(The human `full` format renders the same entries with rich: `migrate.report.render_full`.) Every
+format reports the same entries: in `--check` mode the findings in each file as it was
 (`FileResult.found`), otherwise the findings left after fixing (`FileResult.remaining`), plus one
 entry for each file that could not be processed (`FileResult.error`). Such a file error gets a
 pseudo rule code so that every format can carry it:
@@ -21,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tokenize
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -31,8 +31,6 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from migrate import __version__
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from migrate.pipeline import Diagnostic, FileResult
     from rules import Rule
 
@@ -131,7 +129,7 @@ def render(fmt: str, results: Sequence[FileResult], rules: Sequence[type[Rule]],
         "junit": _junit,
     }
     if fmt == "full":
-        raise ValueError("the 'full' format prints through rich: call render_full")
+        raise ValueError("the 'full' format prints through rich: call migrate.report.render_full")
     if fmt not in renderers:
         raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
     return renderers[fmt](entries(results, mode), results, rules, mode)
@@ -406,100 +404,3 @@ def fix_title(code: str, rules: Sequence[type[Rule]]) -> str:
 
 
 # ---- full (rich) -------------------------------------------------------------------------------
-
-CONTEXT_LINES = 2
-
-
-def render_full(
-    results: Sequence[FileResult], rules: Sequence[type[Rule]], console: Console, mode: str, *, errors: bool = True
-) -> None:
-    """Each finding with a source excerpt and a fix hint; styles show only on a colour console.
-
-    `errors=False` leaves file errors out, for callers that report them elsewhere (on stderr).
-    """
-    from rich.text import Text
-
-    for result in results:
-        source = _source_lines(result.path) if _excerpt_matches_disk(result, mode) else None
-        for e in entries([result], mode):
-            if e.is_error and not errors:
-                continue
-            console.print(_full_header(e), soft_wrap=True, highlight=False)
-            lines = source if not (e.is_error and e.code != "E999") else None
-            if lines:
-                console.print(_excerpt(lines, e), soft_wrap=True, highlight=False)
-            for hint in full_hints(e, mode):
-                console.print(Text.assemble(("help", "bold cyan"), f": {hint}"), soft_wrap=True, highlight=False)
-            if e.note:
-                console.print(Text.assemble(("note", "bold"), f": {e.note}"), soft_wrap=True, highlight=False)
-            console.print()
-
-
-def _excerpt_matches_disk(result: FileResult, mode: str) -> bool:
-    # In --diff mode the remaining findings are positions in the fixed text, which is not on disk.
-    return not (mode == "diff" and result.changed)
-
-
-def _full_header(e: Entry):  # type: ignore[no-untyped-def]
-    from rich.text import Text
-
-    return Text.assemble(
-        (f"{e.display}:{e.line}:{e.column}: ", "bold"),
-        (e.code, "bold red"),
-        f" {e.message}",
-        (" [*]" if e.fixable else "", "cyan"),
-    )
-
-
-def full_hints(e: Entry, mode: str) -> list[str]:
-    """The `help:` lines of one entry in the full format."""
-    d = e.diagnostic
-    if d is None:
-        return [f"{ERROR_CODES[e.code][1]} The other files were still processed."]
-    target = e.display
-    if d.fixable and mode == "check":
-        flag = "--unsafe-fixes " if d.applicability == "unsafe" else ""
-        return [f"Fix available: run `migrate {flag}{target}`"]
-    if d.applicability == "unsafe" and not d.fixable:
-        return [f"Unsafe fix available: run `migrate --unsafe-fixes {target}` (it may change behaviour; review it)"]
-    return [f"Not fixed automatically: a human has to make this change; `migrate rule {d.code}` explains how"]
-
-
-def _source_lines(path: Path) -> list[str] | None:
-    """The file's lines decoded as Python decodes them (cookie, BOM), or None when unreadable."""
-    try:
-        with path.open("rb") as handle:
-            encoding, _ = tokenize.detect_encoding(handle.readline)
-            handle.seek(0)
-            text = handle.read().decode(encoding)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
-        return None
-    return text.splitlines()
-
-
-def _excerpt(lines: list[str], e: Entry):  # type: ignore[no-untyped-def]
-    """A few numbered lines around the finding, with carets under its span on its first line."""
-    from rich.text import Text
-
-    first = max(1, e.line - CONTEXT_LINES)
-    last = min(len(lines), e.line + CONTEXT_LINES)
-    width = len(str(last))
-    out = Text()
-    out.append(f"{'':>{width}} |\n", style="blue")
-    for number in range(first, last + 1):
-        text = lines[number - 1].expandtabs(4) if number <= len(lines) else ""
-        out.append(f"{number:>{width}} | ", style="blue")
-        out.append(text + "\n")
-        if number == e.line:
-            start, length = _caret_span(lines[number - 1], e)
-            out.append(f"{'':>{width}} | ", style="blue")
-            out.append(" " * start + "^" * length + f" {e.code}\n", style="bold red")
-    out.append(f"{'':>{width}} |", style="blue")
-    return out
-
-
-def _caret_span(line: str, e: Entry) -> tuple[int, int]:
-    start = len(line[: e.column - 1].expandtabs(4))
-    end_column = e.end_column if e.end_line == e.line else len(line) + 1
-    end = len(line[: max(end_column - 1, e.column - 1)].expandtabs(4))
-    return start, max(end - start, 1)

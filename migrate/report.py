@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
 
 from rich.console import Console
 from rich.text import Text
 
-from typing import Sequence
-
+from migrate.formats import ERROR_CODES, Entry, entries
 from migrate.pipeline import Diagnostic, FileResult, Mode
 from rules import Rule
 
@@ -66,8 +68,6 @@ class Reporter:
         if self.mode == "diff" and result.diff:
             self.out.print(result.diff, end="", markup=False, highlight=False, soft_wrap=True)
         if self.fmt == "full":
-            from migrate.formats import render_full
-
             render_full([result], self.rules, self.console, self.mode, errors=False)
         elif self.fmt == "concise":
             shown = result.found if self.mode == "check" else result.remaining
@@ -118,3 +118,103 @@ def _line(path: str, message: str, label: str, style: str) -> Text:
     text.append(f"{label}: ", style=style)
     text.append(message)
     return text
+
+
+# -- the full format: each finding with a source excerpt and a fix hint ---------------------------
+
+CONTEXT_LINES = 2
+
+
+def render_full(
+    results: Sequence[FileResult], rules: Sequence[type[Rule]], console: Console, mode: str, *, errors: bool = True
+) -> None:
+    """Each finding with a source excerpt and a fix hint; styles show only on a colour console.
+
+    `errors=False` leaves file errors out, for callers that report them elsewhere (on stderr).
+    """
+    from rich.text import Text
+
+    for result in results:
+        source = _source_lines(result.path) if _excerpt_matches_disk(result, mode) else None
+        for e in entries([result], mode):
+            if e.is_error and not errors:
+                continue
+            console.print(_full_header(e), soft_wrap=True, highlight=False)
+            lines = source if not (e.is_error and e.code != "E999") else None
+            if lines:
+                console.print(_excerpt(lines, e), soft_wrap=True, highlight=False)
+            for hint in full_hints(e, mode):
+                console.print(Text.assemble(("help", "bold cyan"), f": {hint}"), soft_wrap=True, highlight=False)
+            if e.note:
+                console.print(Text.assemble(("note", "bold"), f": {e.note}"), soft_wrap=True, highlight=False)
+            console.print()
+
+
+def _excerpt_matches_disk(result: FileResult, mode: str) -> bool:
+    # In --diff mode the remaining findings are positions in the fixed text, which is not on disk.
+    return not (mode == "diff" and result.changed)
+
+
+def _full_header(e: Entry):  # type: ignore[no-untyped-def]
+    from rich.text import Text
+
+    return Text.assemble(
+        (f"{e.display}:{e.line}:{e.column}: ", "bold"),
+        (e.code, "bold red"),
+        f" {e.message}",
+        (" [*]" if e.fixable else "", "cyan"),
+    )
+
+
+def full_hints(e: Entry, mode: str) -> list[str]:
+    """The `help:` lines of one entry in the full format."""
+    d = e.diagnostic
+    if d is None:
+        return [f"{ERROR_CODES[e.code][1]} The other files were still processed."]
+    target = e.display
+    if d.fixable and mode == "check":
+        flag = "--unsafe-fixes " if d.applicability == "unsafe" else ""
+        return [f"Fix available: run `migrate {flag}{target}`"]
+    if d.applicability == "unsafe" and not d.fixable:
+        return [f"Unsafe fix available: run `migrate --unsafe-fixes {target}` (it may change behaviour; review it)"]
+    return [f"Not fixed automatically: a human has to make this change; `migrate rule {d.code}` explains how"]
+
+
+def _source_lines(path: Path) -> list[str] | None:
+    """The file's lines decoded as Python decodes them (cookie, BOM), or None when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            encoding, _ = tokenize.detect_encoding(handle.readline)
+            handle.seek(0)
+            text = handle.read().decode(encoding)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    return text.splitlines()
+
+
+def _excerpt(lines: list[str], e: Entry):  # type: ignore[no-untyped-def]
+    """A few numbered lines around the finding, with carets under its span on its first line."""
+    from rich.text import Text
+
+    first = max(1, e.line - CONTEXT_LINES)
+    last = min(len(lines), e.line + CONTEXT_LINES)
+    width = len(str(last))
+    out = Text()
+    out.append(f"{'':>{width}} |\n", style="blue")
+    for number in range(first, last + 1):
+        text = lines[number - 1].expandtabs(4) if number <= len(lines) else ""
+        out.append(f"{number:>{width}} | ", style="blue")
+        out.append(text + "\n")
+        if number == e.line:
+            start, length = _caret_span(lines[number - 1], e)
+            out.append(f"{'':>{width}} | ", style="blue")
+            out.append(" " * start + "^" * length + f" {e.code}\n", style="bold red")
+    out.append(f"{'':>{width}} |", style="blue")
+    return out
+
+
+def _caret_span(line: str, e: Entry) -> tuple[int, int]:
+    start = len(line[: e.column - 1].expandtabs(4))
+    end_column = e.end_column if e.end_line == e.line else len(line) + 1
+    end = len(line[: max(end_column - 1, e.column - 1)].expandtabs(4))
+    return start, max(end - start, 1)

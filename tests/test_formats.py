@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from helpers import FIXTURES
-from migrate import __version__, formats
+from migrate import __version__, formats, report
 from migrate.pipeline import FileResult, Options, process_file
 from rules import ALL_RULES
 
@@ -274,7 +274,7 @@ def test_unreadable_and_internal_errors_get_their_codes(project: Path) -> None:
 def full(results: list[FileResult], mode: str = "check", color: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=200, color_system="truecolor" if color else None, force_terminal=color)
-    formats.render_full(results, ALL_RULES, console, mode)
+    report.render_full(results, ALL_RULES, console, mode)
     return buffer.getvalue()
 
 
