@@ -1,4 +1,4 @@
-"""Public API of the reference runtime, for the CLI: run an app, render its timeline, verify a migration."""
+"""Run an app under the reference runtime, like `modal run`: a local process plus its containers."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import trace
-from .timeline import render_timeline
-from .verify import VerifyResult, verify_pair, verify_project
+from . import state, trace
 
 SEMANTICS = ("current", "legacy")
 _DRIVER = "from migrate.runtime.driver import main; main()"
@@ -80,9 +78,7 @@ def _run_driver(config_path: Path, timeout: float) -> tuple[int, str, str, str |
 
 
 def _describe_failure(returncode: int, stderr: str) -> str:
-    from .driver import NO_ENTRYPOINT
-
-    if returncode == NO_ENTRYPOINT:
+    if returncode == state.NO_ENTRYPOINT:
         return "no local entrypoint"
     last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     return f"exit code {returncode}: {last}"
@@ -98,5 +94,3 @@ def _kill_leftovers(events: list[dict[str, Any]]) -> None:
             except (ProcessLookupError, PermissionError):
                 pass
 
-
-__all__ = ["RunResult", "VerifyResult", "render_timeline", "run_app", "verify_pair", "verify_project"]

@@ -16,7 +16,9 @@ from typing import Any, Callable
 
 import cloudpickle
 
-from . import importhook, lifecycle, state, trace, volumes
+from . import importhook, state, trace, volumes
+from .surface import _lifecycle as lifecycle
+from .surface.cls import Obj
 from .surface.exception import ExecutionError, FunctionTimeoutError
 
 
@@ -59,8 +61,6 @@ class Service:
             self.instance = self.user_cls()
             self.function = state.REGISTRY[(config["module"], tag)].raw_f.__get__(self.instance)
             return
-        from .surface.cls import Obj
-
         definition = state.REGISTRY[(config["module"], tag)]
         self.user_cls = definition.user_cls
         args, kwargs = cloudpickle.loads(config["params"]) if config["params"] else ((), {})

@@ -12,13 +12,11 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import importhook, lifecycle, state
+from . import importhook, state
+from .surface import _lifecycle as lifecycle
 from .hub import Hub
 from .supervisor import Supervisor
 from .surface.cls import Cls
-
-NO_ENTRYPOINT = 3  # exit code: the file has no (matching) local entrypoint
-
 
 def _entrypoint(name: str | None) -> Any:
     found = {n: e for app in state.APPS for n, e in app.local_entrypoints.items()}
@@ -71,7 +69,7 @@ def run(config: dict[str, Any]) -> int:
     entry = _entrypoint(config.get("entrypoint"))
     if entry is None:
         print(f"no local entrypoint {config.get('entrypoint') or ''} found in {config['path']}", file=sys.stderr)
-        return NO_ENTRYPOINT
+        return state.NO_ENTRYPOINT
     definitions = list(entry.app.registered.values())
     code, interrupted = 0, False
     try:

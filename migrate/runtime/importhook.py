@@ -30,7 +30,8 @@ class ModalFinder(importlib.abc.MetaPathFinder):
         if fullname != "modal" and not fullname.startswith("modal."):
             return None
         real = SURFACE + fullname[len("modal"):]
-        if importlib.util.find_spec(real) is None:
+        # Private surface modules (`_lifecycle`) are runtime internals, not part of the modal namespace.
+        if any(part.startswith("_") for part in fullname.split(".")) or importlib.util.find_spec(real) is None:
             raise ModuleNotFoundError(f"{fullname} is not supported by the migrate reference runtime", name=fullname)
         is_package = fullname == "modal"
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real), is_package=is_package)

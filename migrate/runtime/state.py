@@ -7,6 +7,10 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from .hub import HubClient
+
+NO_ENTRYPOINT = 3  # exit code of the local process: the file has no (matching) local entrypoint
+
 
 @dataclasses.dataclass
 class RunContext:
@@ -55,12 +59,18 @@ def is_container() -> bool:
     return _context is not None and _context.role == "container"
 
 
+def modal_class_of(user_cls: type) -> Any:
+    """The `Cls` that `@app.cls()` made of a user class (partial functions bind through it)."""
+    for definition in REGISTRY.values():
+        if getattr(definition, "user_cls", None) is user_cls:
+            return definition
+    return None
+
+
 def client() -> Any:
     """The connection to the run's hub (calls, Dict, Queue), created on first use."""
     global _client
     if _client is None:
-        from .hub import HubClient
-
         ctx = context()
         _client = HubClient(ctx.hub_address, ctx.hub_authkey)
     return _client

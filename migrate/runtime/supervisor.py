@@ -18,7 +18,7 @@ import cloudpickle
 from . import state, trace
 from .calls import Call, container_lost
 from .surface.cls import Cls
-from .surface.exception import ExecutionError, NotFoundError
+from .surface.exception import ExecutionError, InputCancellation, NotFoundError
 from .surface.functions import Function
 from .volumes import mounts_for
 
@@ -148,8 +148,6 @@ class Supervisor:
         return self.calls[call_id]
 
     def cancel(self, call_id: str) -> None:
-        from .surface.exception import InputCancellation
-
         with self.lock:
             call = self.calls[call_id]
             if call in call.pool.pending:

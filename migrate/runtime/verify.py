@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .api import run_app
+
 HOOK_EVENTS = ("build", "enter", "exit")
 
 
@@ -134,8 +136,6 @@ def _silent_failure(legacy: Any, current: Any, names: _Names) -> str | None:
 def verify_pair(original: Path, migrated_source: bytes, *, renames: dict[str, str] | None = None,
                 timeout: float = 120.0) -> VerifyResult:
     """Run the original under legacy and the migrated source under current semantics, and compare."""
-    from .api import run_app
-
     original = Path(original).resolve()
     legacy = run_app(original, semantics="legacy", timeout=timeout, exit_grace=5.0)
     if legacy.error == "no local entrypoint":
@@ -163,8 +163,6 @@ def verify_project(original: Path, root: Path, migrated: dict[Path, bytes], *, r
     and the module it imports are migrated together. `renames` maps new names (a class) to old
     ones (the function it came from); `converted` names the functions that became classes.
     """
-    from .api import run_app
-
     original, root = Path(original).resolve(), Path(root).resolve()
     legacy = run_app(original, semantics="legacy", timeout=timeout, exit_grace=5.0)
     if legacy.error == "no local entrypoint":

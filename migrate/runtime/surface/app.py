@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Callable, Iterator
 
-from .. import lifecycle, state
+from .. import state
+from . import _lifecycle as lifecycle
 from .cls import Cls
 from .exception import InvalidError, LocalFunctionError, UnsupportedError
 from .functions import Function
-from .partial import accepts_bare_in_legacy
+from .partial import PartialFunction, accepts_bare_in_legacy
 from .options import make_spec
 
 
@@ -52,8 +53,6 @@ class App:
         spec = make_spec("function", kwargs)
 
         def decorate(f: Any) -> Function:
-            from .partial import PartialFunction
-
             if isinstance(f, type):
                 raise TypeError("The `@app.function` decorator cannot be used on a class. Please use `@app.cls` instead.")
             if isinstance(f, PartialFunction):

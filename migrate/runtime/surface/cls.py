@@ -7,7 +7,8 @@ from typing import Any, Callable
 
 import cloudpickle
 
-from .. import lifecycle, state
+from .. import state
+from . import _lifecycle as lifecycle
 from .exception import InvalidError
 from .functions import Invocable, LazyRef, find_deployed
 from .options import Spec
@@ -36,6 +37,14 @@ class Cls:
                 f"e.g. instead of {self.__name__}.{name}.remote(), do {self.__name__}().{name}.remote()"
             )
         return getattr(self.user_cls, name)
+
+    def handle_for_instance(self, instance: Any, name: str) -> MethodHandle:
+        """`self.method` inside a user method: the instance is already entered, so `.local` won't re-run hooks."""
+        obj = instance.__dict__.get("_modal_obj")
+        if obj is None:
+            obj = Obj(self, (), {}, instance=instance, entered=True)
+            instance.__dict__["_modal_obj"] = obj
+        return MethodHandle(obj, name)
 
     def with_options(self, **options: Any) -> Cls:
         spec = self.spec.merged(**{k: v for k, v in options.items() if hasattr(self.spec, k)})
@@ -157,14 +166,3 @@ class MethodHandle(Invocable):
         return call
 
 
-def handle_for_instance(instance: Any, name: str) -> MethodHandle:
-    """`self.method` inside a user method: the instance is already entered, so `.local` won't re-run hooks."""
-    obj = instance.__dict__.get("_modal_obj")
-    if obj is None:
-        cls = next((c for c in state.REGISTRY.values()
-                    if isinstance(c, Cls) and c.user_cls is type(instance)), None)
-        if cls is None:
-            raise InvalidError(f"{type(instance).__name__} is not a Modal class")
-        obj = Obj(cls, (), {}, instance=instance, entered=True)
-        instance.__dict__["_modal_obj"] = obj
-    return MethodHandle(obj, name)

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from .. import state
 from .exception import InvalidError
+from .functions import Function
 
 LIFECYCLE = frozenset({"enter", "exit", "build"})
 INTERFACE = frozenset({"method", "web", "batched"})
@@ -39,9 +40,10 @@ class PartialFunction:
         if not self.is_interface:
             # Modal instances only carry interface methods: `self.setup()` on a hook fails like this.
             raise KeyError(self.raw.__name__)
-        from .cls import handle_for_instance
-
-        return handle_for_instance(obj, self.raw.__name__)
+        modal_cls = state.modal_class_of(type(obj))
+        if modal_cls is None:
+            raise InvalidError(f"{type(obj).__name__} is not a Modal class")
+        return modal_cls.handle_for_instance(obj, self.raw.__name__)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("'PartialFunction' object is not callable")
@@ -69,8 +71,6 @@ def _positional(name: str, arg: Any) -> None:
 
 def _tag(name: str, flag: str, **opts: Any) -> Callable[[Any], PartialFunction]:
     def decorate(f: Any) -> PartialFunction:
-        from .functions import Function
-
         if isinstance(f, type):
             raise InvalidError(f"Cannot apply `@modal.{name}` to a class. Hint: consider applying to a method instead.")
         if isinstance(f, Function):

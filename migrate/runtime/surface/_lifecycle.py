@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
-from .surface.exception import InvalidError
-from .surface.partial import NO_DEFAULT, Parameter, PartialFunction
+from .exception import InvalidError
+from .partial import NO_DEFAULT, Parameter, PartialFunction
 
 SUPPORTED_PARAMETER_TYPES = (str, int, bytes, bool)
 _LEGACY_DUNDERS = {
