@@ -1,17 +1,34 @@
-"""Pipeline stage 1: turn the paths a user gave into the Python files to process."""
+"""Pipeline stage 1: turn the paths a user gave into the Python files to process.
+
+Symlinks are resolved here, so that no later stage writes through one: a link to a file inside the
+tree stands for that file (processed once), a link that leaves the tree, a broken link and a link
+loop are reported and left alone. The tree is the directory given; for a file given by name, the
+working directory when the file is below it, else the file's own folder.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+from migrate.write import is_stale_temporary
 
 # Directories that never hold the user's own sources.
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", "__pycache__", "node_modules", "build", "dist", ".venv", "venv",
      ".tox", ".nox", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"}
 )
+SOURCE_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # symlinks left alone, with the reason
+    temporaries: list[Path] = field(default_factory=list)  # stale temporary files of an interrupted run
 
 
 def discover(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -> Iterator[Path]:
@@ -20,25 +37,67 @@ def discover(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = Non
     Walking skips SKIP_DIRS, virtual environments (a `pyvenv.cfg` inside) and whatever git ignores;
     a file named explicitly is always processed.
     """
+    yield from find(paths, exclude).files
+
+
+def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -> Discovery:
+    """Like `discover`, with the symlinks it left alone and the stale temporary files it saw."""
+    found = Discovery()
     seen: set[Path] = set()
     for path in paths:
-        found = [path] if not path.is_dir() else _not_ignored(path, sorted(_walk(path, exclude)))
-        for file in found:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                yield file
+        if path.is_dir():
+            tree, candidates = path, _not_ignored(path, sorted(_walk(path, exclude, found)))
+        else:
+            tree, candidates = _tree_of(path), [path]
+            found.temporaries.extend(_temporaries_of(path))
+        for file in candidates:
+            real = _real(file, tree, found)
+            if real is not None and real.resolve() not in seen:
+                seen.add(real.resolve())
+                found.files.append(real)
+    return found
 
 
-def _walk(root: Path, exclude: Callable[[Path], bool] | None) -> Iterator[Path]:
+def _walk(root: Path, exclude: Callable[[Path], bool] | None, found: Discovery) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = [
             d for d in dirs
             if d not in SKIP_DIRS and not (Path(folder, d) / "pyvenv.cfg").exists() and not (exclude and exclude(Path(folder, d)))
         ]
         for name in files:
-            if name.endswith((".py", ".pyi")) and not (exclude and exclude(Path(folder, name))):
-                yield Path(folder, name)
+            path = Path(folder, name)
+            if name.endswith(SOURCE_SUFFIXES) and not (exclude and exclude(path)):
+                yield path
+            elif name.endswith(".tmp") and is_stale_temporary(path):
+                found.temporaries.append(path)
+
+
+def _tree_of(file: Path) -> Path:
+    cwd = Path.cwd()
+    return cwd if file.absolute().is_relative_to(cwd) else file.absolute().parent
+
+
+def _temporaries_of(file: Path) -> list[Path]:
+    return [p for p in file.parent.glob(f".{file.name}.*.tmp") if is_stale_temporary(p)]
+
+
+def _real(file: Path, tree: Path, found: Discovery) -> Path | None:
+    """The file itself, or for a symlink the file it points to when that is inside the tree."""
+    if not file.is_symlink():
+        return file
+    try:
+        target = file.resolve(strict=True)
+    except FileNotFoundError:
+        found.skipped.append((file, f"broken symlink (to {os.readlink(file)}); left alone"))
+        return None
+    except (RuntimeError, OSError):  # RuntimeError before Python 3.13
+        found.skipped.append((file, "symlink loop; left alone"))
+        return None
+    root = tree.resolve()
+    if not target.is_relative_to(root):
+        found.skipped.append((file, f"symlink to {target}, outside the tree ({root}); left alone"))
+        return None
+    return tree / target.relative_to(root)
 
 
 def _not_ignored(root: Path, files: list[Path]) -> list[Path]:
@@ -48,7 +107,7 @@ def _not_ignored(root: Path, files: list[Path]) -> list[Path]:
     try:
         result = subprocess.run(
             ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
-            input=b"\0".join(os.fsencode(f.resolve()) for f in files),
+            input=b"\0".join(os.fsencode(_located(f)) for f in files),
             capture_output=True,
             timeout=60,
         )
@@ -57,7 +116,12 @@ def _not_ignored(root: Path, files: list[Path]) -> list[Path]:
     if result.returncode not in (0, 1):  # 128: not a git repository
         return files
     ignored = {Path(os.fsdecode(p)) for p in result.stdout.split(b"\0") if p}
-    return [f for f in files if f.resolve() not in ignored]
+    return [f for f in files if _located(f) not in ignored]
+
+
+def _located(file: Path) -> Path:
+    # The folder resolved (git compares real paths) but not a final symlink (git ignores the link's name).
+    return file.parent.resolve() / file.name
 
 
 def display_path(path: Path) -> str:

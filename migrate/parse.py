@@ -15,8 +15,10 @@ class ParseFailure(Exception):
 
 
 def parse_bytes(data: bytes) -> cst.Module:
+    """The tree of `data`, which renders back to exactly `data` when left unchanged."""
+    _refuse_nul(data)
     try:
-        return cst.parse_module(data)
+        module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
         # CPython's own message and position read better than the parser's; use them when it agrees.
         python = _python_syntax_error(data)
@@ -26,6 +28,30 @@ def parse_bytes(data: bytes) -> cst.Module:
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         line = getattr(exc, "lineno", None) or 1
         raise ParseFailure(line, 1, f"cannot decode: {exc}") from exc
+    return _keep_final_cr(module, data)
+
+
+def round_trips(module: cst.Module, data: bytes) -> bool:
+    """Whether the unchanged tree renders to the very bytes it was parsed from."""
+    return module.bytes == data
+
+
+def _refuse_nul(data: bytes) -> None:
+    # libcst parses a NUL byte that CPython refuses to compile: such a file is not Python.
+    at = data.find(b"\0")
+    if at < 0:
+        return
+    before = data[:at]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    raise ParseFailure(line, at - line_start + 1, "source contains a NUL byte, which Python refuses to compile")
+
+
+def _keep_final_cr(module: cst.Module, data: bytes) -> cst.Module:
+    # libcst does not see a final lone `\r` (old Mac line endings) as a trailing newline and drops it.
+    if data.endswith(b"\r") and not module.has_trailing_newline:
+        return module.with_changes(has_trailing_newline=True)
+    return module
 
 
 def _python_syntax_error(data: bytes) -> ParseFailure | None:
