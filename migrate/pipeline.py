@@ -6,6 +6,7 @@ A file that cannot be read or parsed yields a result with the error and the run 
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,14 +15,15 @@ from typing import Callable, Iterable, Iterator, Literal
 import libcst as cst
 
 from migrate.apply import Located, TextEdit, run_rules, text_edits
-from migrate.discover import discover, display_path
-from migrate.parse import ParseFailure, parse_bytes
+from migrate.crash import internal_error
+from migrate.discover import display_path, find
+from migrate.parse import ParseFailure, parse_bytes, round_trips
 from migrate.prefilter import applicable, could_change
 from migrate.project import Source, build_views
 from migrate.read import ReadError, read_bytes
 from migrate.render import render, unified_diff
 from migrate.selection import is_ignored
-from migrate.write import write_atomic
+from migrate.write import remove_temporaries, write_atomic
 from rules import Rule
 from rules._project import ProjectView
 
@@ -76,7 +78,13 @@ class FileResult:
 
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
     """Process every file under `paths`; a first pass lets files learn what the others plan."""
-    files = list(discover(paths, options.exclude))
+    found = find(paths, options.exclude)
+    files = found.files
+    for link, reason in found.skipped:
+        yield FileResult(link, error=reason)
+    if options.mode == "fix":
+        for removed in remove_temporaries(found.temporaries):
+            print(f"note: removed {display_path(removed)}, a temporary file of an interrupted run", file=sys.stderr)
     sources = {path: _load(path) for path in files}
     readable = {path: source for path, source in sources.items() if source.error is None}
     views = build_views(readable, options.rules, _parse_or_none, _requested(options))
@@ -144,19 +152,22 @@ def _process(path: Path, source: Source, options: Options, view: ProjectView | N
         text = data.decode(module.encoding, errors="replace") if marked else ""
         outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, text=text)
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
-        result.error = f"internal error: {type(exc).__name__}: {exc} (please report it)"
+        result.error = internal_error(exc)
         return result
     result.found = [_diagnostic(loc, options, module) for loc in outcome.found]
     result.remaining = [_diagnostic(loc, options) for loc in outcome.remaining]
     result.notes = [_diagnostic(loc, options) for loc in outcome.notes]
     result.fixed = outcome.fixed
     result.renames = {new: old for loc in outcome.found if loc.finding.fix for new, old in loc.finding.fix.renames}
-    new = render(outcome.module)
+    new = render(outcome.module, data)
+    if new != data and not round_trips(module, data):  # never write a file the parser cannot reproduce
+        result.error = "the parser cannot reproduce this file byte for byte; left alone (please report it)"
+        return result
     if new != data:
         result.changed = True
         if options.mode == "fix":
             try:
-                write_atomic(path, new)
+                write_atomic(path, new, expected=data)
             except OSError as exc:
                 result.changed = False
                 result.error = f"cannot write: {exc.strerror or exc}"
