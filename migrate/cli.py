@@ -9,6 +9,7 @@ This module imports neither libcst nor the rules until a command needs them, so 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -19,6 +20,11 @@ from rich.console import Console
 from migrate import __version__
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+class Interrupted(BaseException):
+    """SIGINT in a fix run: not a KeyboardInterrupt, which click would turn into exit 1."""
 
 fix_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
@@ -67,6 +73,7 @@ def migrate(
     if check and diff:
         err.print("error: --check and --diff exclude each other", markup=False)
         raise typer.Exit(EXIT_USAGE)
+    _refuse_escapes(paths or [], err)
     overrides = {
         "select": select, "extend_select": extend_select, "ignore": ignore, "exclude": exclude,
         "extend_exclude": extend_exclude, "target_version": target_version, "unsafe_fixes": unsafe_fixes,
@@ -82,6 +89,16 @@ def migrate(
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(code)
+
+
+def _refuse_escapes(paths: list[Path], err: Console) -> None:
+    from migrate.discover import escapes_repository
+
+    for path in paths:
+        root = escapes_repository(path)
+        if root is not None:
+            err.print(f"error: {path}: outside the repository ({root}); give an absolute path to process it anyway", markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE)
 
 
 def _consoles(no_color: bool) -> tuple[Console, Console]:
@@ -181,4 +198,18 @@ def main(argv: list[str] | None = None) -> None:
         command, name, rest = SUBCOMMANDS[args[0]], f"migrate {args[0]}", args[1:]
     else:
         command, name, rest = fix_app, "migrate", args
-    typer.main.get_command(command).main(args=rest, prog_name=name, standalone_mode=True)
+        signal.signal(signal.SIGINT, _interrupt)  # a write in progress defers it until the file is done
+    try:
+        typer.main.get_command(command).main(args=rest, prog_name=name, standalone_mode=True)
+    except Interrupted:
+        sys.stderr.write("interrupted: every file is either as it was or fully rewritten\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug of ours: one line, the traceback in a file
+        from migrate.crash import internal_error
+
+        sys.stderr.write(f"error: {internal_error(exc)}\n")
+        sys.exit(EXIT_USAGE)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted

@@ -131,3 +131,17 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+def escapes_repository(path: Path) -> Path | None:
+    """The repository of the working directory, when `path` climbs out of it with `..` (likely a slip)."""
+    if path.is_absolute() or ".." not in path.parts:
+        return None
+    try:
+        shown = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if shown.returncode != 0:  # not in a repository: nothing to escape from
+        return None
+    root = Path(shown.stdout.strip()).resolve()
+    return None if path.resolve().is_relative_to(root) else root
