@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+BOM = b"\xef\xbb\xbf"
+
 
 @dataclass(frozen=True)
 class ParseFailure(Exception):
@@ -25,7 +27,9 @@ def parse_bytes(data: bytes) -> cst.Module:
         if python is not None:
             raise python from exc
         raise ParseFailure(exc.raw_line, exc.raw_column + 1, f"syntax error: {exc.message}") from exc
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+    except UnicodeDecodeError as exc:
+        raise _undecodable(data, exc) from exc
+    except (LookupError, SyntaxError) as exc:
         line = getattr(exc, "lineno", None) or 1
         raise ParseFailure(line, 1, f"cannot decode: {exc}") from exc
     return _keep_final_cr(module, data)
@@ -39,12 +43,22 @@ def round_trips(module: cst.Module, data: bytes) -> bool:
 def _refuse_nul(data: bytes) -> None:
     # libcst parses a NUL byte that CPython refuses to compile: such a file is not Python.
     at = data.find(b"\0")
-    if at < 0:
-        return
+    if at >= 0:
+        raise ParseFailure(*_position(data, at), "source contains a NUL byte, which Python refuses to compile")
+
+
+def _undecodable(data: bytes, exc: UnicodeDecodeError) -> ParseFailure:
+    at = exc.start + (len(BOM) if data.startswith(BOM) else 0)  # libcst decodes what follows the BOM
+    bad = data[at:at + 1].hex()
+    hint = "" if exc.encoding != "utf-8" else " (no PEP 263 coding cookie names another encoding)"
+    return ParseFailure(*_position(data, at), f"cannot decode byte 0x{bad} as {exc.encoding}{hint}")
+
+
+def _position(data: bytes, at: int) -> tuple[int, int]:
+    """Line and column (1-based, in bytes) of offset `at`, whatever the line endings."""
     before = data[:at]
     line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
-    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
-    raise ParseFailure(line, at - line_start + 1, "source contains a NUL byte, which Python refuses to compile")
+    return line, at - (max(before.rfind(b"\n"), before.rfind(b"\r")) + 1) + 1
 
 
 def _keep_final_cr(module: cst.Module, data: bytes) -> cst.Module:
