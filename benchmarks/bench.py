@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from migrate.apply import run_rules  # noqa: E402
 from migrate.pipeline import Options, process_file  # noqa: E402
 from rules import ALL_RULES  # noqa: E402
-from rules._names import ModalNames  # noqa: E402
+from migrate.names import ModalNames  # noqa: E402
 
 
 def modal_sources() -> list[bytes]:

@@ -15,10 +15,9 @@ from typing import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from rules import Rule
+from migrate.model import Rule
 from migrate.suppress import Suppressions, skips_file
-from rules._project import ProjectView
-from rules._rule import Finding, Fix, FixSafety, ModuleContext
+from migrate.model import Finding, Fix, FixSafety, ModuleContext, ProjectFacts
 
 MAX_ROUNDS = 16
 UNUSED_NOQA = "MOD001"
@@ -48,8 +47,10 @@ class Outcome:
     notes: list[Located] = field(default_factory=list)  # notes of applied fixes, in the original
 
 
-def check(module: cst.Module, rules: Sequence[Rule], project: ProjectView | None = None) -> list[Finding]:
-    ctx = ModuleContext(module, frozenset(rule.CODE for rule in rules), project=project)
+def check(
+    module: cst.Module, rules: Sequence[Rule], project: object = None, facts: ProjectFacts | None = None
+) -> list[Finding]:
+    ctx = ModuleContext(module, frozenset(rule.CODE for rule in rules), project=project, facts=facts or ProjectFacts())
     return [finding for rule in rules for finding in rule.check(ctx)]
 
 
@@ -59,7 +60,8 @@ def run_rules(
     *,
     fix: bool,
     unsafe: bool = False,
-    project: ProjectView | None = None,
+    project: object = None,
+    facts: ProjectFacts | None = None,
     text: str | None = None,
 ) -> Outcome:
     """Findings of `rules` on `module`, and with `fix` the module after applying their fixes.
@@ -72,7 +74,7 @@ def run_rules(
     if skips_file(text):
         return Outcome(module, [], [])
     noqa = Suppressions.of(text)
-    findings = check(module, rules, project)
+    findings = check(module, rules, project, facts)
     if noqa is not None:
         findings = noqa.keep(module, findings, record=True)
     found = locate(module, findings) + _unused_noqa(noqa, rules)
@@ -86,7 +88,7 @@ def run_rules(
         if not applied:
             break
         fixed.update(f.code for f in applied)
-        findings = check(current, rules, project)
+        findings = check(current, rules, project, facts)
         if noqa is not None:
             findings = noqa.keep(current, findings, record=False)
     if current is module:

@@ -32,7 +32,7 @@ from migrate import __version__
 
 if TYPE_CHECKING:
     from migrate.pipeline import Diagnostic, FileResult
-    from rules import Rule
+    from migrate.model import Rule
 
 FORMATS = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit")
 # Formats that carry each fix's text edits: run the pipeline with Options(edits=True) for them.

@@ -19,13 +19,12 @@ from migrate.crash import internal_error
 from migrate.discover import display_path, find
 from migrate.parse import ParseFailure, parse_bytes, round_trips
 from migrate.prefilter import applicable, could_change
-from migrate.project import Source, build_views
+from migrate.project import Project, Source, build_project
 from migrate.read import ReadError, read_bytes
 from migrate.render import render, unified_diff
 from migrate.selection import is_ignored
 from migrate.write import remove_temporaries, write_atomic
-from rules import Rule
-from rules._project import ProjectView
+from migrate.model import Rule
 
 Mode = Literal["fix", "check", "diff"]
 
@@ -87,9 +86,9 @@ def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResul
             print(f"note: removed {display_path(removed)}, a temporary file of an interrupted run", file=sys.stderr)
     sources = {path: _load(path) for path in files}
     readable = {path: source for path, source in sources.items() if source.error is None}
-    views = build_views(readable, options.rules, _parse_or_none, _requested(options))
+    project = build_project(readable, options.rules, _parse_or_none, _requested(options), options.exclude)
     for path in files:
-        yield _process(path, sources[path], options, views.get(path))
+        yield _process(path, sources[path], options, project, path)
 
 
 def _requested(options: Options) -> dict[Path, frozenset[str]]:
@@ -106,8 +105,8 @@ def process_file(path: Path, options: Options) -> FileResult:
 def process_source(path: Path, data: bytes, options: Options) -> FileResult:
     """Process bytes that stand for the file at `path` (editors pipe unsaved buffers); never writes."""
     source = _loaded(data)
-    views = build_views({path: source}, options.rules, _parse_or_none, _requested(options)) if source.error is None else {}
-    return _process(path, source, options, views.get(path))
+    project = build_project({path: source}, options.rules, _parse_or_none, _requested(options)) if source.error is None else Project()
+    return _process(path, source, options, project, path)
 
 
 def _load(path: Path) -> Source:
@@ -134,7 +133,7 @@ def _parse_or_none(data: bytes) -> cst.Module | None:
         return None
 
 
-def _process(path: Path, source: Source, options: Options, view: ProjectView | None) -> FileResult:
+def _process(path: Path, source: Source, options: Options, project: Project, key: Path) -> FileResult:
     result = FileResult(path)
     if source.error is not None:
         result.error = source.error
@@ -144,13 +143,14 @@ def _process(path: Path, source: Source, options: Options, view: ProjectView | N
         return result
     result.parsed = True
     chosen = _rules_for(path, options)
-    rules = applicable(data, [rule() for rule in chosen])
-    if view is not None and view.converted:
-        rules = [rule() for rule in chosen]  # call sites of conversions need no trigger text
+    view, facts = project.views.get(key), project.facts.get(key)
+    rules = applicable(data, [rule() for rule in chosen], project.relevant(key))
+    if getattr(view, "converted", None) or (facts is not None and facts.renames):
+        rules = [rule() for rule in chosen]  # call sites of conversions and renames need no trigger text
     try:
         marked = b"noqa" in data.lower() or b"skip-file" in data
         text = data.decode(module.encoding, errors="replace") if marked else ""
-        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, text=text)
+        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, facts=facts, text=text)
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = internal_error(exc)
         return result

@@ -1,26 +1,23 @@
-"""Pipeline stage between parse and rules: what each file needs to know about the other files.
+"""Pipeline stage between parse and rules: the project around each file.
 
-Converting a function into a class (MOD201-MOD204) changes its call sites in other modules too. So
-before any file is rewritten, this stage collects the conversions every file plans, finds where
-other files use those functions (the files of the run, and the rest of the project, which a
-pre-commit run does not pass), and hands each file a `ProjectView`: a conversion goes ahead only
-when every use everywhere can be rewritten in this run.
+Before any file is rewritten, this stage indexes the project (`migrate.index`), decides the renames
+that cross modules (a rule's `renames`: the app `stub` becomes `app` in its module and in every
+module that imports it, or nowhere), and runs the rules' project planners (`Rule.PLANNER`, the
+conversions of MOD201-MOD206). Each file then gets its `ProjectFacts` and its planners' view.
 """
 
 from __future__ import annotations
 
-import subprocess
-from dataclasses import dataclass
+import ast
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import libcst as cst
 
 from migrate.discover import discover, display_path
-from rules import Rule
-from rules._project import Converted, ProjectView, imported_uses
-from rules._rule import ModuleContext
-from rules._to_cls import conversions
+from migrate.index import ProjectIndex, project_root
+from migrate.model import Origin, ProjectFacts, Rule
 
 
 @dataclass
@@ -53,114 +50,149 @@ def module_name(path: Path) -> str | None:
     return ".".join(parts) or None
 
 
-def build_views(
+@dataclass
+class Project:
+    """What the project stage hands the rules stage: per file, its facts and its planners' view."""
+
+    facts: dict[Path, ProjectFacts] = field(default_factory=dict)
+    views: dict[Path, object] = field(default_factory=dict)
+    indexes: list[ProjectIndex] = field(default_factory=list)
+
+    def relevant(self, path: Path) -> bool:
+        """The file can matter although it never names `modal`: it imports an app, or a module of the
+        project through which it may reach one."""
+        for index in self.indexes:
+            entry = index.entry(path)
+            if entry is not None and entry.relevant:
+                names = index.names(entry.key)
+                return any(names.meaning(name) is not None for name in names.meanings)
+        return False
+
+
+def build_project(
     sources: Mapping[Path, Source],
     rules: Sequence[type[Rule]],
     parse: Callable[[bytes], cst.Module | None],
     requested: Mapping[Path, frozenset[str]] | None = None,
-) -> dict[Path, ProjectView]:
-    """Each file's view of the run; `requested` names functions to convert (`--to-cls`) per file."""
-    enabled = frozenset(r.CODE for r in rules)
-    wanted = {path: (requested or {}).get(path.resolve(), frozenset()) for path in sources}
-    planned = _planned(sources, enabled, wanted)
-    if not planned:
-        return {p: ProjectView(module_name(p), import_root(p), requested=w) for p, w in wanted.items() if w}
-    names = {path: module_name(path) for path in sources}
-    problems: dict[tuple[str, str], str] = {}
-    users = _importers(sources, planned, parse)
-    for path, module in users.items():
-        _check_uses(ModuleContext(module, enabled), path, planned, problems, in_run=True)
-    for path, module in _outside_importers(sources, planned, parse).items():
-        _check_uses(ModuleContext(module, enabled), path, planned, problems, in_run=False)
-    accepted = {key: c for key, c in planned.items() if key not in problems}
-    views = {}
+    exclude: Callable[[Path], bool] | None = None,
+) -> Project:
+    """Index the projects the files of the run belong to, then plan what crosses files."""
+    project = Project()
+    by_root: dict[Path, list[Path]] = {}
     for path in sources:
-        root = import_root(path)
-        mine = {f: why for (r, m, f), why in problems.items() if m == names[path] and r == root}
-        views[path] = ProjectView(names[path], root, mine, accepted, wanted[path])
-    return views
-
-
-Key = tuple[str, str, str]  # import root, module, function
-
-
-def _planned(sources: Mapping[Path, Source], enabled: frozenset[str], wanted: Mapping[Path, frozenset[str]]) -> dict[Key, Converted]:
-    planned = {}
+        by_root.setdefault(project_root(path), []).append(path)
+    for root, paths in sorted(by_root.items()):
+        index = _index(root, paths, sources, exclude)
+        project.indexes.append(index)
+        run = {str(p.resolve()) for p in paths}
+        renames, kept = plan_renames(index, run, rules)
+        index.renames = renames
+        index.renamed = {(key, new): old for (key, old), new in renames.items()}
+        for path in paths:
+            key = str(path.resolve())
+            project.facts[path] = ProjectFacts(index.lookup(key), key, renames, kept)
     for path, source in sources.items():
-        name = module_name(path)
-        if source.module is None or name is None:
-            continue
-        root = import_root(path)
-        view = ProjectView(name, root, requested=wanted[path]) if wanted[path] else None
-        for c in conversions(ModuleContext(source.module, enabled, project=view)):
-            if c.reason is None:
-                is_async = c.function.asynchronous is not None
-                code = c.shapes[0].code
-                planned[(root, name, c.name)] = Converted(name, c.name, c.class_name, code, c.app_name, is_async, root)
-    return planned
-
-
-def _mentions(data: bytes, planned: Mapping[Key, Converted]) -> bool:
-    return any(f.encode() in data and m.rsplit(".", 1)[-1].encode() in data for _, m, f in planned)
-
-
-def _importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
-    """Files of the run that may use a planned conversion (parsing those the prefilter skipped)."""
-    found = {}
-    for path, source in sources.items():
-        if not _mentions(source.data, planned):
-            continue
-        if source.module is None:
+        if source.module is None and project.relevant(path):  # imports an app but never names `modal`
             source.module = parse(source.data)
-        if source.module is not None:
-            found[path] = source.module
-    return found
+    for planner in dict.fromkeys(rule.PLANNER for rule in rules if rule.PLANNER is not None):
+        project.views.update(planner(sources, rules, parse, requested))
+    return project
 
 
-def _outside_importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
-    """Files of the project that are not in the run (pre-commit passes only staged files)."""
-    in_run = {p.resolve() for p in sources}
-    found = {}
-    for root in {_project_root(p) for p in sources}:
-        for path in discover([root]):
-            if path.resolve() in in_run:
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            if _mentions(data, planned):
-                module = parse(data)
-                if module is not None:
-                    found[path] = module
-    return found
+def _index(root: Path, paths: Sequence[Path], sources: Mapping[Path, Source], exclude) -> ProjectIndex:  # type: ignore[no-untyped-def]
+    in_run = {p.resolve(): sources[p].data for p in paths}
+    files = [*paths, *(p for p in discover([root], exclude) if p.resolve() not in in_run)]
+    return ProjectIndex.build(root, files, lambda p: in_run.get(p.resolve()) if p.resolve() in in_run else _read(p))
 
 
-def _project_root(path: Path) -> Path:
-    folder = path.resolve().parent
+def _read(path: Path) -> bytes | None:
     try:
-        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        top = None
-    if top is not None and top.returncode == 0 and top.stdout.strip():
-        return Path(top.stdout.strip())
-    while (folder / "__init__.py").exists():
-        folder = folder.parent
-    return folder
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
-def _check_uses(ctx, path, planned, problems, *, in_run: bool) -> None:  # type: ignore[no-untyped-def]
-    bound = set(ctx.names.bound)
-    this_module, root, display = module_name(path), import_root(path), display_path(path)
-    for key, target in planned.items():
-        if target.module == this_module or target.root != root:
+def plan_renames(index: ProjectIndex, run: set[str], rules: Iterable[type[Rule]]) -> tuple[dict[Origin, str], dict[Origin, str]]:
+    """The module-level renames rules ask for, each accepted everywhere or kept everywhere (with why)."""
+    renames: dict[Origin, str] = {}
+    kept: dict[Origin, str] = {}
+    for key in sorted(run):
+        entry = index.modules.get(key)
+        if entry is None or not entry.relevant:
             continue
-        uses = imported_uses(ctx, this_module, target)
-        if uses.empty:
-            continue
-        if not in_run:
-            problems.setdefault(key, f"`{target.function}` is used by {display}, which is not part of this run")
-            continue
-        problem = uses.problem(target, bound)
-        if problem:
-            problems.setdefault(key, f"{problem} in {display}")
+        names = index.names(key)
+        for rule in rules:
+            for old, new in rule.renames(names):
+                problem = _rename_problem(index, (key, old), new, run)
+                if problem is None:
+                    renames[(key, old)] = new
+                else:
+                    kept[(key, old)] = problem
+    return renames, kept
+
+
+def _rename_problem(index: ProjectIndex, origin: Origin, new: str, run: set[str]) -> str | None:
+    key, old = origin
+    if new in _identifiers(index, key):
+        return f"`{new}` is already used in this module"
+    if old in _strings(index, key):
+        return f"`{old}` is named in a string in this module (`__all__` or `getattr`)"
+    for user in index.users(origin):
+        shown = display_path(Path(user))
+        if user not in run:
+            return f"`{old}` is used by {shown}, which is not part of this run"
+        names = index.names(user)
+        if any(index.find(user, s.module, s.level) == key for s in names.table.stars):
+            return f"{shown} star-imports it"
+        if old in _strings(index, user):
+            return f"{shown} names `{old}` in a string"
+        if _binds_unaliased(names, old, origin) and new in _identifiers(index, user):
+            return f"`{new}` is already used in {shown}"
+    return None
+
+
+def _binds_unaliased(names, old: str, origin: Origin) -> bool:  # type: ignore[no-untyped-def]
+    """The user imports the app under its own name (`from common import stub`): that name changes too."""
+    return any(b.kind == "from" and b.name == old for b in names.table.of(old)) and origin in names.origins.get(old, ())
+
+
+def _identifiers(index: ProjectIndex, key: str) -> set[str]:
+    return _walk(index, key)[0]
+
+
+def _strings(index: ProjectIndex, key: str) -> set[str]:
+    return _walk(index, key)[1]
+
+
+_WALKS: dict[str, tuple[set[str], set[str]]] = {}
+
+
+def _walk(index: ProjectIndex, key: str) -> tuple[set[str], set[str]]:
+    """Every identifier of a module (names, attributes, parameters, keywords), and the strings that
+    name module-level names (`__all__` entries, `getattr(module, "name")`)."""
+    data = index.modules[key].data or b""
+    cache_key = f"{key}:{hash(data)}"
+    if cache_key not in _WALKS:
+        names: set[str] = set()
+        strings: set[str] = set()
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            tree = ast.Module([], [])
+        for node in ast.walk(tree):
+            for attr in ("id", "attr", "arg", "name", "asname"):
+                value = getattr(node, attr, None)
+                if isinstance(value, str):
+                    names.update(value.split("."))
+            strings.update(_named_in_strings(node))
+        _WALKS[cache_key] = (names, strings)
+    return _WALKS[cache_key]
+
+
+def _named_in_strings(node: ast.AST) -> set[str]:
+    values: list[ast.expr] = []
+    if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+        values = list(getattr(node.value, "elts", []))
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr", "setattr"):
+        values = node.args[1:2]
+    return {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}

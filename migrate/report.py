@@ -13,7 +13,7 @@ from rich.text import Text
 
 from migrate.formats import ERROR_CODES, Entry, entries
 from migrate.pipeline import Diagnostic, FileResult, Mode
-from rules import Rule
+from migrate.model import Rule
 
 
 @dataclass

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from rules import Rule
+from migrate.model import Rule
 
 
 def rules_table(rules: Sequence[type[Rule]]) -> Table:

@@ -21,7 +21,8 @@ from migrate.report import Reporter
 from migrate.selection import SelectionError, select_rules
 from migrate.suppress import add_noqa
 from migrate.write import write_atomic
-from rules import Rule
+from migrate.model import Rule
+from rules import ALL_RULES
 
 EXIT_USAGE = 2
 HUMAN_FORMATS = ("full", "concise")
@@ -112,7 +113,7 @@ def _settings(request: Request) -> Settings:
 def _rules(settings: Settings) -> list[type[Rule]]:
     select, ignore = settings.selectors()
     try:
-        return select_rules(select, ignore, settings.target_version)
+        return select_rules(ALL_RULES, select, ignore, settings.target_version)
     except SelectionError as exc:
         raise UsageError(str(exc)) from exc
 

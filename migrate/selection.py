@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from rules import ALL_RULES, Rule
+from typing import Sequence
+
+from migrate.model import Rule
 
 
 class SelectionError(ValueError):
     """A selector that matches no rule."""
 
 
-def select_rules(select: str | None, ignore: str | None, target_version: str | None = None) -> list[type[Rule]]:
-    """The rules to run; with a `target_version`, only those whose fix that Modal version supports."""
-    chosen = _matching(select) if select else list(ALL_RULES)
-    dropped = set(_matching(ignore)) if ignore else set()
+def select_rules(
+    catalogue: Sequence[type[Rule]], select: str | None, ignore: str | None, target_version: str | None = None
+) -> list[type[Rule]]:
+    """The rules of `catalogue` to run; with a `target_version`, only those whose fix that Modal version supports."""
+    chosen = _matching(catalogue, select) if select else list(catalogue)
+    dropped = set(_matching(catalogue, ignore)) if ignore else set()
     target = _version(target_version) if target_version else None
     return [rule for rule in chosen if rule not in dropped and (target is None or _version(rule.SINCE) <= target)]
 
@@ -25,11 +29,11 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("."))
 
 
-def _matching(spec: str) -> list[type[Rule]]:
+def _matching(catalogue: Sequence[type[Rule]], spec: str) -> list[type[Rule]]:
     selectors = [s.strip().upper() for s in spec.split(",") if s.strip()]
     matched: list[type[Rule]] = []
     for selector in selectors:
-        hits = [r for r in ALL_RULES if selector == "ALL" or r.CODE.startswith(selector)]
+        hits = [r for r in catalogue if selector == "ALL" or r.CODE.startswith(selector)]
         if not hits:
             raise SelectionError(f"unknown rule selector {selector!r}; `migrate --list-rules` lists the codes")
         matched.extend(h for h in hits if h not in matched)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from rules.decorator_missing_parentheses import DecoratorMissingParentheses
 from rules.enter_checkpoint_argument import EnterCheckpointArgument
 from rules.checkpointing_enabled_option import CheckpointingEnabledOption

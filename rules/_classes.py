@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from rules._names import APP, ModalNames
-from rules._rule import ModuleContext
+from migrate.names import APP, ModalNames
+from migrate.model import ModuleContext
 
 
 @dataclass
@@ -22,6 +22,7 @@ class ClassInfo:
     decorated: bool  # `@<app>.cls(...)` on the class
     function_methods: bool  # pre-0.49: `@<app>.function(...)` on its methods
     modal: bool = False
+    unresolved_app: bool = False  # decorated by an app imported from a module that cannot be found
 
     @property
     def name(self) -> str:
@@ -90,7 +91,29 @@ def _describe(node: cst.ClassDef, names: ModalNames) -> ClassInfo:
         if isinstance(member, cst.FunctionDef)
         for d in member.decorators
     )
-    return ClassInfo(node, bases, decorated, function_methods)
+    unresolved = not decorated and any(_unresolved_cls(d, names) for d in node.decorators) and _modal_evidence(node, names)
+    return ClassInfo(node, bases, decorated or unresolved, function_methods, unresolved_app=unresolved)
+
+
+def _unresolved_cls(decorator: cst.Decorator, names: ModalNames) -> bool:
+    """`@<name>.cls(...)` where `<name>` is imported from a project module that cannot be found."""
+    expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+    return (
+        isinstance(expr, cst.Attribute)
+        and expr.attr.value == "cls"
+        and isinstance(expr.value, cst.Name)
+        and names.unresolved(expr.value.value)
+    )
+
+
+def _modal_evidence(node: cst.ClassDef, names: ModalNames) -> bool:
+    """Evidence, not a guess, that an unresolved `x.cls` is Modal's: a member carries a Modal
+    decorator, or the module imports Modal's decorators."""
+    for member in node.body.body:
+        if isinstance(member, cst.FunctionDef) and any((names.decorator_name(d) or "").startswith("modal.") for d in member.decorators):
+            return True
+    hooks = {"modal.method", "modal.enter", "modal.exit", "modal.build", "modal.parameter"}
+    return any(names.meaning(name) in hooks for name in names.meanings)
 
 
 def member_names(node: cst.ClassDef) -> set[str]:

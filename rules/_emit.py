@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from rules._rule import ImportSpec, ModuleContext
+from migrate.model import ImportSpec, ModuleContext
 
 
 def all_names(ctx: ModuleContext) -> frozenset[str]:

@@ -17,7 +17,7 @@ import libcst as cst
 from rules._classes import ClassIndex, ClassInfo, class_index, member_names
 from rules._emit import decorator, free_name, modal_attr, names_in
 from rules._exit_params import drop_exception_params, self_name
-from rules._rule import Finding, Fix, ImportSpec, ModuleContext, Rule
+from migrate.model import Finding, Fix, ImportSpec, ModuleContext, Rule
 
 
 @dataclass(frozen=True)
@@ -407,6 +407,12 @@ def _uses_self_as_context(node: cst.ClassDef) -> bool:
     return bool(found)
 
 
+UNRESOLVED_NOTE = (
+    "the app of this class is imported from a module that could not be found; it is treated as a Modal "
+    "class because its members use Modal's decorators"
+)
+
+
 class DunderHookRule(Rule):
     """Shared `check` of MOD101-MOD104: report each dunder of a Modal class with the family's fix."""
 
@@ -420,8 +426,10 @@ class DunderHookRule(Rule):
             if d.reason is not None:
                 yield self.finding(d.node.name, None, message=f"{self.MESSAGE} (not fixed: {d.reason})")
                 continue
-            note = None
+            notes = []
             if d.bound:
                 listed = ", ".join(f"`{n}`" for n in d.bound)
-                note = f"the hook's body reads {listed}, now bound to what Modal always passed; review it"
-            yield self.finding(d.node.name, d.fix, note=note)
+                notes.append(f"the hook's body reads {listed}, now bound to what Modal always passed; review it")
+            if d.owner.unresolved_app:
+                notes.append(UNRESOLVED_NOTE)
+            yield self.finding(d.node.name, d.fix, note="; ".join(notes) or None)

@@ -10,8 +10,8 @@ import libcst as cst
 from rules._classes import ClassIndex, ClassInfo, member_names
 from rules._emit import modal_attr
 from rules._lifecycle import _phases_needed  # the hook decorators MOD101-104 may add: one spelling for all
-from rules._names import APP
-from rules._rule import Fix, ImportSpec, ModuleContext
+from migrate.names import APP
+from migrate.model import Fix, ImportSpec, ModuleContext
 
 WEB = frozenset(f"modal.{n}" for n in ("web_endpoint", "fastapi_endpoint", "asgi_app", "wsgi_app", "web_server"))
 # Ways to call a Modal method; `Model.m.<verb>` needs an instance on Modal 1.2+.

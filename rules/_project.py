@@ -1,22 +1,16 @@
 """What a module needs to know about the other files of a run, for conversions that cross files.
 
 Converting `predict` into a class `Predict` in `app.py` must also rewrite `from app import predict`
-and `predict.remote(...)` in `caller.py`, or not happen at all. The engine (`migrate/project.py`)
-collects, before any file is rewritten, the conversions every file plans and the uses other files
-make of them; each module then gets a `ProjectView`: the problems other files raise about its own
-conversions, and the conversions of other modules whose call sites it holds.
+and `predict.remote(...)` in `caller.py`, or not happen at all. The conversions' planner
+(`rules/_conversion_plan.py`) collects, before any file is rewritten, the conversions every file
+plans and the uses other files make of them; each module then gets a `ProjectView`: the problems
+other files raise about its own conversions, and the conversions of other modules whose call sites
+it holds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import libcst as cst
-
-from rules._names import dotted_name
-from rules._rule import Fix, ImportSpec, ModuleContext
-
-CALL_METHODS = frozenset({"remote", "local", "map", "starmap", "for_each", "spawn", "spawn_map", "remote_gen"})
 
 
 @dataclass(frozen=True)
@@ -32,14 +26,6 @@ class Converted:
     root: str = ""  # the folder the module is imported from: modules of other roots are other modules
 
 
-@dataclass(frozen=True, eq=False)
-class CallSite:
-    node: cst.CSTNode
-    fix: Fix | None
-    message: str
-    converted: Converted
-
-
 @dataclass
 class ProjectView:
     module: str | None  # this module's dotted name, when it can be known
@@ -50,127 +36,3 @@ class ProjectView:
 
     def problem(self, function: str) -> str | None:
         return self.problems.get(function)
-
-    def call_sites(self, ctx: ModuleContext) -> list[CallSite]:
-        return ctx.shared("call_sites", self._call_sites)  # type: ignore[no-any-return]
-
-    def _call_sites(self, ctx: ModuleContext) -> list[CallSite]:
-        sites: list[CallSite] = []
-        for target in self.converted.values():
-            if target.module == self.module or target.root != self.root:
-                continue
-            from rules._to_cls import lookup_edits
-
-            uses = imported_uses(ctx, self.module, target)
-            imports: list[ImportSpec] = []
-            lookups = lookup_edits(ctx, {target.function: target.class_name}, target.app_name, imports)
-            if uses.empty and not lookups:
-                continue
-            fix = Fix(tuple([*uses.edits(target), *lookups]), tuple(dict.fromkeys(imports)))
-            message = f"`{target.function}` becomes the class `{target.class_name}` in `{target.module}`: call sites follow"
-            sites.append(CallSite(uses.first if not uses.empty else lookups[0][0], fix, message, target))
-        return sites
-
-
-@dataclass
-class ImportedUses:
-    """How one module imports and uses a function of another module."""
-
-    aliases: list[cst.ImportAlias] = field(default_factory=list)  # `from m import f [as g]`
-    references: list[tuple[cst.ImportAlias, cst.Name]] = field(default_factory=list)  # uses of f (or g)
-    qualified: list[cst.Attribute] = field(default_factory=list)  # `import m` then `m.f`
-    parents: object = None
-    star: cst.ImportFrom | None = None  # `from m import *`: uses cannot be told apart
-    lookup_problem: str | None = None  # a lookup by name the tool cannot read
-
-    @property
-    def empty(self) -> bool:
-        return not self.aliases and not self.qualified and self.star is None and self.lookup_problem is None
-
-    @property
-    def first(self) -> cst.CSTNode:
-        return self.aliases[0] if self.aliases else self.qualified[0] if self.qualified else self.star or cst.Module([])  # type: ignore[return-value]
-
-    def problem(self, target: Converted, bound: set[str]) -> str | None:
-        from rules._to_cls import call_problem
-
-        if self.lookup_problem is not None:
-            return self.lookup_problem
-        if self.star is not None:
-            return "the module is star-imported"
-        for node in [*(name for _, name in self.references), *self.qualified]:
-            problem = call_problem(node, self.parents, target.is_async)
-            if problem:
-                return problem
-        if any(a.asname is None for a in self.aliases) and target.class_name in bound:
-            return f"`{target.class_name}` is already a name there"
-        return None
-
-    def edits(self, target: Converted) -> list[tuple[cst.CSTNode, cst.CSTNode]]:
-        edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(a.name, cst.Name(target.class_name)) for a in self.aliases]
-        for alias, name in self.references:
-            local = alias.asname.name.value if alias.asname else target.class_name  # type: ignore[union-attr]
-            edits.append((name, cst.Attribute(cst.Call(cst.Name(local)), cst.Name(target.function))))
-        for attribute in self.qualified:
-            new_base = cst.Call(attribute.with_changes(attr=cst.Name(target.class_name)))
-            edits.append((attribute, cst.Attribute(new_base, cst.Name(target.function))))
-        return edits
-
-
-def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted) -> ImportedUses:
-    from rules._to_cls import unreadable_lookup
-
-    found = ImportedUses()
-    if target.function not in ctx.index.names and target.function not in ctx.shared("code", lambda c: c.module.code):
-        return found
-    found.lookup_problem = unreadable_lookup(ctx, target.function)
-    scope = ctx.scope
-    found.parents = ctx.parents
-    for node in ctx.index.import_froms:
-        if isinstance(node.names, cst.ImportStar) and resolve_from(this_module, node) == target.module:
-            found.star = node
-        if isinstance(node.names, cst.ImportStar) or resolve_from(this_module, node) != target.module:
-            continue
-        for alias in node.names:
-            if isinstance(alias.name, cst.Name) and alias.name.value == target.function:
-                found.aliases.append(alias)
-                local = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore[union-attr]
-                for assignment in scope[local]:
-                    if assignment.node is node:
-                        found.references += [(alias, r.node) for r in assignment.references if isinstance(r.node, cst.Name)]
-    spellings = _module_spellings(ctx, this_module, target.module)
-    if spellings:
-        found.qualified = [a for a in ctx.index.attributes if a.attr.value == target.function and dotted_name(a.value) in spellings]
-    return found
-
-
-def _module_spellings(ctx: ModuleContext, this_module: str | None, module: str) -> set[str]:
-    """How this file names `module`: `import m` -> "m", `import m as x` -> "x", `from pkg import m` -> "m"."""
-    found = set()
-    for stmt in ctx.module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if dotted_name(alias.name) == module:
-                        found.add(alias.asname.name.value if alias.asname else module)  # type: ignore[union-attr]
-            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                base = resolve_from(this_module, small)
-                for alias in small.names:
-                    if base and f"{base}.{dotted_name(alias.name)}" == module:
-                        found.add(alias.asname.name.value if alias.asname else dotted_name(alias.name))  # type: ignore[union-attr]
-    return found
-
-
-def resolve_from(this_module: str | None, node: cst.ImportFrom) -> str | None:
-    """The absolute module an `ImportFrom` names (relative imports resolved against this module)."""
-    name = dotted_name(node.module) if node.module is not None else ""
-    if not node.relative:
-        return name
-    if this_module is None:
-        return None
-    package = this_module.split(".")[: -len(node.relative)] if len(node.relative) <= this_module.count(".") else None
-    if package is None:
-        return None
-    return ".".join([*package, name] if name else package) or None

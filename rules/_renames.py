@@ -7,8 +7,8 @@ from typing import Iterator
 import libcst as cst
 
 from rules._emit import all_names
-from rules._names import dotted_name
-from rules._rule import Finding, Fix, ModuleContext, Rule
+from migrate.names import dotted_name
+from migrate.model import Finding, Fix, ModuleContext, Rule
 
 
 def renamed_modal_name(rule: Rule, ctx: ModuleContext, old: str, new: str) -> Iterator[Finding]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from rules._emit import names_in, reference_names
-from rules._rule import ModuleContext
+from migrate.model import ModuleContext
 
 CACHE_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 # Callees whose result is worth keeping for the life of a container (MOD204).
@@ -270,36 +270,13 @@ def _evaluates_the_same_later(expr: cst.BaseExpression) -> bool:
 
 
 def imported_name(ctx: ModuleContext, expr: cst.BaseExpression) -> str | None:
-    """The dotted name a Name/Attribute refers to through the module's stdlib imports."""
-    table = ctx.shared("stdlib_imports", _stdlib_imports)
+    """The dotted name a Name/Attribute refers to through the module's imports (`functools.cache`)."""
     if isinstance(expr, cst.Name):
-        return table.get(expr.value)  # type: ignore[no-any-return]
+        return ctx.names.table.dotted(expr.value)
     if isinstance(expr, cst.Attribute):
         base = imported_name(ctx, expr.value)
         return f"{base}.{expr.attr.value}" if base else None
     return None
-
-
-def _stdlib_imports(ctx: ModuleContext) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for stmt in ctx.module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    dotted = cst.Module([]).code_for_node(alias.name)
-                    local = alias.asname.name.value if alias.asname else dotted.split(".")[0]  # type: ignore[union-attr]
-                    table[local] = dotted if alias.asname else local
-            elif isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-                if isinstance(small.names, cst.ImportStar):
-                    continue
-                module = cst.Module([]).code_for_node(small.module)
-                for alias in small.names:
-                    name = cst.Module([]).code_for_node(alias.name)
-                    local = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
-                    table[local] = f"{module}.{name}"
-    return table
 
 
 def try_finally(ctx: ModuleContext, function: cst.FunctionDef) -> Shape | None:

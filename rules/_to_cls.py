@@ -16,9 +16,9 @@ from typing import Iterator
 import libcst as cst
 
 from rules._emit import all_names, decorator, free_name, modal_attr
-from rules._names import APP
-from rules._project import Converted, ProjectView
-from rules._rule import Finding, Fix, FixSafety, ImportSpec, ModuleContext, Rule
+from migrate.names import APP
+from rules._project import Converted
+from migrate.model import Fix, FixSafety, ImportSpec, ModuleContext
 from rules._shapes import (
     Shape, assigned_names, cached_loader_calls, expensive_setup, lazy_global, params_of, top_statements, try_finally,
 )
@@ -383,34 +383,4 @@ class _ToSelf(cst.CSTTransformer):
         return updated
 
 
-class ToClsRule(Rule):
-    """Shared `check` of MOD201-MOD204: each shape found reports the function's conversion."""
-
-    def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        for conversion in conversions(ctx):
-            for shape in conversion.shapes:
-                yield from self._report(conversion, shape)
-        yield from converted_elsewhere(self, ctx)
-
-    def _report(self, conversion: Conversion, shape: Shape) -> Iterator[Finding]:
-        node = shape.cleanup if self.CODE == "MOD203" else shape.node
-        if node is None or (shape.code != self.CODE and not (self.CODE == "MOD203" and shape.cleanup is not None)):
-            return
-        if conversion.reason is not None:
-            yield self.finding(node, None, message=f"{self.MESSAGE} (not fixed: {conversion.reason})")
-        else:
-            first = shape is conversion.shapes[0] and shape.code == self.CODE
-            yield self.finding(node, conversion.fix, note=conversion.note if first else None)
-
-
-def converted_elsewhere(rule: Rule, ctx: ModuleContext) -> Iterator[Finding]:
-    """Call sites in this module of functions another file of the run converts into classes."""
-    project: ProjectView | None = getattr(ctx, "project", None)
-    if project is None:
-        return
-    for site in project.call_sites(ctx):
-        if site.converted.code == rule.CODE:
-            yield rule.finding(site.node, site.fix, message=site.message)
-
-
-__all__ = ["Converted", "ToClsRule", "assigned_names", "params_of"]
+__all__ = ["Conversion", "Converted", "assigned_names", "conversions", "params_of"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rules._names import APP
-from rules._rule import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.names import APP
+from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 from rules.enter_checkpoint_argument import renamed_keywords
 
 

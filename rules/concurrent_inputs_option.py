@@ -7,8 +7,8 @@ from typing import Iterator
 import libcst as cst
 
 from rules._emit import decorator, modal_attr
-from rules._names import APP
-from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.names import APP
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 OPTION = "allow_concurrent_inputs"
 

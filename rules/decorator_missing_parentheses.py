@@ -6,8 +6,8 @@ from typing import Iterator
 
 import libcst as cst
 
-from rules._names import APP
-from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.names import APP
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 # Decorators that take no required arguments and reject being applied bare (checked on modal 1.x).
 NEEDS_CALL = frozenset(

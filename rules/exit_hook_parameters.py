@@ -7,7 +7,7 @@ from typing import Iterator
 import libcst as cst
 
 from rules._exit_params import drop_exception_params, has_exception_params
-from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 
 class ExitHookParameters(Rule):

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from rules._classes import class_index
 from rules._pre_cls import Converter, Plan, function_methods, lookup_note
-from rules._rule import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 
 class FunctionDecoratedMethods(Rule):

@@ -6,7 +6,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from rules._rule import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
 
 # modal.gpu classes and the string each one meant (A100 depends on its size).
 PLAIN = {"T4": "T4", "L4": "L4", "A10G": "A10G", "H100": "H100", "L40S": "L40S", "Any": "ANY"}

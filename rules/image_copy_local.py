@@ -6,7 +6,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 RENAMED = {"copy_local_file": "add_local_file", "copy_local_dir": "add_local_dir"}
 

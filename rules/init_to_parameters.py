@@ -7,8 +7,8 @@ from typing import Iterator
 import libcst as cst
 
 from rules._emit import decorator, free_name, modal_attr
-from rules._names import APP
-from rules._rule import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
+from migrate.names import APP
+from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
 
 PARAMETER_TYPES = frozenset({"str", "int", "bool", "bytes"})
 

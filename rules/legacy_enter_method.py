@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rules._lifecycle import DunderHookRule
-from rules._rule import FixSafety, Invalid, Valid
+from migrate.model import FixSafety, Invalid, Valid
 
 
 class LegacyEnterMethod(DunderHookRule):

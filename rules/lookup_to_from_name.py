@@ -6,7 +6,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 LOOKUP_TYPES = frozenset({"Function", "Cls", "Dict", "Queue", "Volume", "Secret", "NetworkFileSystem", "Environment"})
 

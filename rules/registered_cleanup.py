@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rules._rule import FixSafety, Invalid, Valid
-from rules._to_cls import ToClsRule
+from migrate.model import FixSafety, Invalid, Valid
+from rules._to_cls_rule import ToClsRule
 
 
 class RegisteredCleanup(ToClsRule):

@@ -6,10 +6,12 @@ from typing import Iterator
 
 import libcst as cst
 
+from libcst.metadata import ScopeProvider
+
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.names import APP, ModalNames, dotted_name, module_key
 from rules._emit import all_names
 from rules._renames import renamed_modal_name
-from rules._names import APP
-from rules._rule import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 
 class StubToApp(Rule):
@@ -65,22 +67,58 @@ class StubToApp(Rule):
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         yield from renamed_modal_name(self, ctx, "Stub", "App")
-        yield from self._variable(ctx)
+        for old, new in self.renames(ctx.names):
+            yield from self._definition(ctx, old, new)
+        yield from self._uses(ctx)
 
-    def _variable(self, ctx: ModuleContext) -> Iterator[Finding]:
-        if ctx.names.meaning("stub") != APP:
+    @classmethod
+    def renames(cls, names: ModalNames) -> Iterator[tuple[str, str]]:
+        for name in sorted(names.meanings):
+            new = conventional_name(name)
+            if new is not None and names.meaning(name) == APP and any(b.kind == "call" for b in names.table.of(name)):
+                yield name, new
+
+    def _definition(self, ctx: ModuleContext, old: str, new: str) -> Iterator[Finding]:
+        assignments = list(ctx.scope[old])
+        if not assignments:
             return
-        assignments = list(ctx.scope["stub"])
         first = assignments[0].node
-        if "app" in all_names(ctx):
-            yield self.finding(first, None, message="Modal apps are conventionally named `app`; kept `stub` because `app` is already used in this module")
+        origin = (ctx.facts.key, old)
+        kept = ctx.facts.kept.get(origin) if ctx.facts.key is not None else None
+        if kept is None and new in all_names(ctx):
+            kept = f"`{new}` is already used in this module"
+        if kept is not None:
+            message = f"Modal apps are conventionally named `{new}`; kept `{old}` because {kept}"
+            note = f"the program works under either name, but `modal deploy FILE` looks for `{new}`: deploy with `FILE::{old}` until it is renamed"
+            yield self.finding(first, None, message=message, note=note)
             return
+        if ctx.facts.key is not None and origin not in ctx.facts.renames:
+            return  # the project stage did not plan it (the module is not part of the run's index)
         nodes = {id(a.node): a.node for a in assignments}
         for assignment in assignments:
             for access in assignment.references:
                 nodes[id(access.node)] = access.node
-        edits = tuple((n, cst.Name("app")) for n in nodes.values() if isinstance(n, cst.Name))
-        yield self.finding(first, Fix(edits), message="Modal apps are conventionally named `app`; rename `stub`")
+        edits = tuple((n, cst.Name(new)) for n in nodes.values() if isinstance(n, cst.Name))
+        yield self.finding(first, Fix(edits), message=f"Modal apps are conventionally named `{new}`; rename `{old}`")
+
+    def _uses(self, ctx: ModuleContext) -> Iterator[Finding]:
+        """Imports and attribute accesses of an app another module of the run renames."""
+        lookup = ctx.facts.lookup
+        if lookup is None or not ctx.facts.renames:
+            return
+        for node in ctx.index.import_froms:
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            key = lookup.find(dotted_name(node.module) if node.module is not None else "", len(node.relative))
+            for alias in node.names if key is not None else ():
+                new = lookup.new_name(key, alias.name.value) if isinstance(alias.name, cst.Name) else None
+                if new is not None and new != alias.name.value:
+                    yield self.finding(alias, Fix(tuple(_import_edits(ctx, node, alias, new))), message=_follows(alias.name.value, new))
+        for attribute in ctx.index.attributes:
+            key = module_key(ctx.names.qualify(attribute.value))
+            new = lookup.new_name(key, attribute.attr.value) if key is not None else None
+            if new is not None and new != attribute.attr.value:
+                yield self.finding(attribute.attr, Fix(((attribute.attr, cst.Name(new)),)), message=_follows(attribute.attr.value, new))
 
     VALID = [
         Valid(
@@ -224,3 +262,31 @@ class StubToApp(Rule):
             """,
         ),
     ]
+
+
+def conventional_name(name: str) -> str | None:
+    """What an app variable is called today: `stub` -> `app`, `sbert_stub` -> `sbert_app`."""
+    if name == "stub":
+        return "app"
+    if name.endswith("_stub"):
+        return name[: -len("stub")] + "app"
+    if name.startswith("stub_"):
+        return "app" + name[len("stub") :]
+    return None
+
+
+def _follows(old: str, new: str) -> str:
+    return f"the app `{old}` is renamed `{new}` where it is defined: this use follows"
+
+
+def _import_edits(ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias, new: str) -> list[tuple[cst.CSTNode, cst.CSTNode]]:
+    """`from m import stub` -> `from m import app`, with the uses of the local name when it changes."""
+    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(alias.name, cst.Name(new))]
+    if alias.asname is not None:
+        return edits
+    scope = ctx.metadata.resolve(ScopeProvider).get(node)
+    old = alias.name.value  # type: ignore[union-attr]
+    for assignment in scope[old] if scope is not None else ():
+        if assignment.node is node:
+            edits += [(r.node, cst.Name(new)) for r in assignment.references if isinstance(r.node, cst.Name)]
+    return edits

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rules._rule import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 
 class UnusedNoqa(Rule):

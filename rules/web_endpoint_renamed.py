@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from rules._renames import renamed_modal_name
-from rules._rule import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 
 class WebEndpointRenamed(Rule):

@@ -9,6 +9,7 @@ import pytest
 
 from migrate.config import ConfigError, Settings, find_config, load_settings
 from migrate.selection import select_rules
+from rules import ALL_RULES
 
 
 def write(path: Path, text: str) -> Path:
@@ -88,7 +89,7 @@ def test_every_key_is_read(repo: Path) -> None:
 def test_selectors_feed_the_rule_selection(repo: Path) -> None:
     s = load_settings([repo])
     assert s.selectors() == ("MOD1,MOD301", "MOD105")
-    codes = [rule.CODE for rule in select_rules(*s.selectors())]
+    codes = [rule.CODE for rule in select_rules(ALL_RULES, *s.selectors())]
     assert "MOD105" not in codes and "MOD301" in codes and "MOD101" in codes and "MOD401" not in codes
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES, fixture_files, fixture_pairs, fixture_projects
+from helpers import FIXTURES, fixture_config, fixture_files, fixture_pairs, fixture_projects, run_paths
 from migrate.pipeline import Options, process_file, process_paths
 from migrate.prefilter import could_change
 from rules import ALL_RULES
@@ -27,13 +27,13 @@ def test_there_are_enough_fixtures() -> None:
 def test_multi_file_project_becomes_after(project: Path, tmp_path: Path) -> None:
     work = tmp_path / "project"
     shutil.copytree(project / "before", work)
-    results = list(process_paths([work], Options("fix", ALL_RULES)))
+    results = list(process_paths(run_paths(project, work), Options("fix", ALL_RULES)))
     assert all(r.error is None for r in results), [r.error for r in results]
     got = {str(p.relative_to(work)): p.read_bytes() for p in sorted(work.rglob("*.py"))}
     assert got == fixture_files(project, "after")
     for content in got.values():
         ast.parse(content)
-    again = list(process_paths([work], Options("fix", ALL_RULES)))
+    again = list(process_paths(run_paths(project, work), Options("fix", ALL_RULES)))
     assert not any(r.changed for r in again), "a second run changed something"
 
 
@@ -66,6 +66,8 @@ def test_migrate_on_a_copy_of_fixtures_rewrites_every_before(tmp_path: Path) -> 
     for pair in PAIRS:
         assert (copy / pair.name / "before.py").read_bytes() == (pair / "after.py").read_bytes(), pair.name
     for project in PROJECTS:
+        if "paths" in fixture_config(project):
+            continue  # a run of only some files (pre-commit): the whole tree here would rename everywhere
         got = {str(p.relative_to(copy / project.name / "before")): p.read_bytes() for p in (copy / project.name / "before").rglob("*.py")}
         assert got == fixture_files(project, "after"), project.name
     second = subprocess.run([*command[:-1], "--diff", str(copy)], capture_output=True, text=True)

@@ -8,14 +8,12 @@ the results the `before` program was written to give.
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import fixture_pairs, fixture_projects, import_under_modal, modal_deprecations_as_errors
+from helpers import fixture_config, fixture_pairs, fixture_projects, import_project, import_under_modal, project_on_path
 from rules import ALL_RULES
 
 pytest.importorskip("modal")
@@ -48,17 +46,14 @@ def test_fixture_after_imports_and_gives_the_intended_results(pair: Path) -> Non
 
 
 @pytest.mark.parametrize("project", fixture_projects(), ids=lambda p: p.name)
-def test_multi_file_after_imports_and_gives_the_intended_results(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    after = project / "after"
-    monkeypatch.syspath_prepend(str(after))
-    stems = [p.stem for p in after.glob("*.py")]
-    for stem in stems:  # sibling imports must find this fixture's modules, not another fixture's
-        monkeypatch.delitem(sys.modules, stem, raising=False)
-    with modal_deprecations_as_errors():
-        modules = {stem: importlib.import_module(stem) for stem in sorted(stems)}
-    oracle = project / "oracle.json"
-    for check in json.loads(oracle.read_text()) if oracle.exists() else []:
-        owner = next(m for m in modules.values() if hasattr(m, check["cls"]))
-        instance = getattr(owner, check["cls"])(**check.get("init", {}))
-        method = getattr(instance, check["method"])
-        assert method.local(*check.get("args", []), **check.get("kwargs", {})) == check["result"], check
+def test_multi_file_after_imports_and_gives_the_intended_results(project: Path) -> None:
+    """Every module of `after/` imports for real, siblings included, as `modal run` would import them."""
+    config = fixture_config(project)
+    with project_on_path(project / "after", config):
+        modules = import_project(project / "after", config)
+        oracle = project / "oracle.json"
+        for check in json.loads(oracle.read_text()) if oracle.exists() else []:
+            owner = modules[check["module"]] if "module" in check else next(m for m in modules.values() if hasattr(m, check["cls"]))
+            instance = getattr(owner, check["cls"])(**check.get("init", {}))
+            method = getattr(instance, check["method"])
+            assert method.local(*check.get("args", []), **check.get("kwargs", {})) == check["result"], check

@@ -8,7 +8,7 @@ from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNam
 
 from helpers import fixture_pairs
 from rules import ALL_RULES
-from rules._names import APP, ModalNames
+from migrate.names import APP, ModalNames
 
 
 def _sources() -> list[pytest.param]:

@@ -13,14 +13,17 @@ import inspect
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, Mapping
 
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
+from migrate.names import ModalNames
+
 if TYPE_CHECKING:
-    from rules._names import ModalNames
-    from rules._project import ProjectView
+    from migrate.names import ProjectLookup
+
+Origin = tuple[str, str]  # (module key, name): where a module-level name is defined
 
 
 class FixSafety(enum.Enum):
@@ -155,14 +158,25 @@ class _Indexer(cst.CSTVisitor):
         pass
 
 
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the engine knows of the project around one module."""
+
+    lookup: "ProjectLookup | None" = None  # resolves imports through the project index
+    key: str | None = None  # this module's key in the index
+    renames: Mapping[Origin, str] = field(default_factory=dict)  # names renamed in every module that uses them
+    kept: Mapping[Origin, str] = field(default_factory=dict)  # renames declined, with the reason
+
+
 @dataclass
 class ModuleContext:
-    """What rules see of one module: the tree, the resolved names, the enabled codes."""
+    """What rules see of one module: the tree, the resolved names, the enabled codes, the project."""
 
     module: cst.Module
     enabled: frozenset[str]
     memo: dict[str, object] = field(default_factory=dict)
-    project: "ProjectView | None" = None  # the other files of the run, when the engine knows them
+    project: Any = None  # what a rule's project planner (`Rule.PLANNER`) told this module
+    facts: ProjectFacts = field(default_factory=ProjectFacts)
 
     @cached_property
     def metadata(self) -> MetadataWrapper:
@@ -184,10 +198,8 @@ class ModuleContext:
         return NodeIndex.of(self.module)
 
     @cached_property
-    def names(self) -> "ModalNames":
-        from rules._names import ModalNames
-
-        return ModalNames.of(self.module)
+    def names(self) -> ModalNames:
+        return ModalNames.of(self.module, self.facts.lookup, self.facts.key)
 
     def shared(self, key: str, compute):  # type: ignore[no-untyped-def]
         """Compute an analysis once per tree, for the rules that share it."""
@@ -209,6 +221,15 @@ class Rule:
     SINCE: ClassVar[str] = "0.0"
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
+    # A pass over the whole run before any file is rewritten, for fixes that cross files: it maps
+    # each file to what the rule needs to know of the others (`ModuleContext.project`).
+    PLANNER: ClassVar[Callable[..., Mapping[Any, Any]] | None] = None
+
+    @classmethod
+    def renames(cls, names: ModalNames) -> Iterable[tuple[str, str]]:
+        """Module-level names this rule renames, as (old, new): the engine renames them in every
+        module of the project that uses them, or keeps them everywhere (`ProjectFacts.kept`)."""
+        return ()
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         raise NotImplementedError

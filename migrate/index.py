@@ -1,0 +1,311 @@
+"""Pipeline stage: index the project, once per run, before any rule runs.
+
+The index knows every module of the project (the files of the run and the rest of the project
+tree, with discovery's exclusions), the dotted names each can be imported by, and, read lazily
+with stdlib `ast`, what its top-level names are bound to. It answers the resolver's questions
+about other modules (`migrate.names.ProjectLookup`): which file an import names, and what a name
+of that file means, following re-exports, `import pkg.mod` chains and star imports.
+
+Imports are resolved by path, as Python would find them: relative imports from the importing
+file's folder; absolute ones from the importer's own folder (`modal run app.py` puts it on
+`sys.path`), the folder above its outermost package, the project root and `src/`. A folder
+without `__init__.py` is a namespace package.
+
+Cheap by construction: a byte prefilter decides which files can matter (those that mention
+`modal`, and, to a fixpoint, those that import one of those by name), and only those are read
+with `ast`; tables are cached by content hash.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from migrate.imports import ImportTable
+from migrate.names import APP, OTHER, ModalNames, module_key, module_meaning
+
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+_TABLES: dict[bytes, ImportTable] = {}  # content hash -> table, for every index of the process
+Origin = tuple[str, str]  # (module key, name): where an app is defined
+
+
+@dataclass
+class ModuleEntry:
+    """A module of the project: a file, or a folder that is a namespace package."""
+
+    path: Path
+    data: bytes | None = None  # None for folders and unreadable files
+    relevant: bool = False  # passed the prefilter: its names are read
+
+    @property
+    def key(self) -> str:
+        return str(self.path)
+
+
+@dataclass
+class ProjectIndex:
+    """Every module of one project, by key (its resolved path)."""
+
+    root: Path
+    modules: dict[str, ModuleEntry] = field(default_factory=dict)
+    renames: dict[Origin, str] = field(default_factory=dict)  # (key, old name) -> new name, accepted for the run
+    renamed: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, new name) -> old name
+    _names: dict[str, ModalNames] = field(default_factory=dict)
+    _busy: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, root: Path, files: Iterable[Path], read: Callable[[Path], bytes | None]) -> "ProjectIndex":
+        index = cls(root.resolve())
+        for file in files:
+            path = file.resolve()
+            index.modules[str(path)] = ModuleEntry(path, read(file))
+            for folder in _folders_between(index.root, path.parent):
+                index.modules.setdefault(str(folder), ModuleEntry(folder))
+        index._prefilter()
+        return index
+
+    # -- what modules are ----------------------------------------------------------------------
+
+    def entry(self, path: Path) -> ModuleEntry | None:
+        return self.modules.get(str(path.resolve()))
+
+    def dotted_names(self, key: str) -> list[str]:
+        """Every name the module can be imported by, from the root-based one to the bare stem."""
+        path = Path(key)
+        parts = [*path.relative_to(self.root).parent.parts, path.stem if path.suffix else path.name]
+        if parts[-1] == "__init__":
+            parts.pop()
+        return [".".join(parts[i:]) for i in range(len(parts)) if parts[i:]]
+
+    def table(self, key: str) -> ImportTable:
+        entry = self.modules.get(key)
+        if entry is None or entry.data is None or not entry.relevant:
+            return ImportTable()
+        digest = hashlib.blake2b(entry.data, digest_size=16).digest()
+        if digest not in _TABLES:
+            _TABLES[digest] = ImportTable.of_source(entry.data)
+        return _TABLES[digest]
+
+    def names(self, key: str) -> ModalNames:
+        """The resolver of one module, with imports followed through the project."""
+        if key not in self._names:
+            self._busy.add(key)
+            try:
+                self._names[key] = ModalNames.of_table(self.table(key), self.lookup(key), key)
+            finally:
+                self._busy.discard(key)
+        return self._names[key]
+
+    def lookup(self, key: str) -> "ModuleLookup":
+        return ModuleLookup(self, key)
+
+    # -- resolving imports ---------------------------------------------------------------------
+
+    def find(self, importer: str, module: str, level: int) -> str | None:
+        """The key of the module an import in `importer` names, or None when it is not in the project."""
+        parts = module.split(".") if module else []
+        origin = Path(importer)
+        if level:
+            base = origin.parent if origin.suffix else origin
+            for _ in range(level - 1):
+                base = base.parent
+            return self._module_at(base, parts)
+        for root in self._roots(origin):
+            found = self._module_at(root, parts)
+            if found is not None:
+                return found
+        return None
+
+    def _module_at(self, base: Path, parts: list[str]) -> str | None:
+        if not parts:  # `from . import x`: the package itself
+            candidates = [base / "__init__.py", base]
+        else:
+            target = base.joinpath(*parts)
+            candidates = [target.with_name(f"{target.name}.py"), target / "__init__.py", target]
+        return next((str(c) for c in candidates if str(c) in self.modules), None)
+
+    def _roots(self, importer: Path) -> list[Path]:
+        folder = importer.parent if importer.suffix else importer
+        top = folder
+        while str(top / "__init__.py") in self.modules:
+            top = top.parent
+        return list(dict.fromkeys([folder, top, self.root, self.root / "src"]))
+
+    def member(self, key: str, name: str) -> str | None:
+        """What top-level `name` of module `key` means; a submodule of a package is a module."""
+        entry = self.modules.get(key)
+        if entry is None:
+            return None
+        name = self.renamed.get((key, name), name)  # a module already rewritten asks by the new name
+        if entry.data is not None and key not in self._busy:
+            found = self.names(key).meanings.get(name)
+            if found:
+                return next(iter(found)) if len(found) == 1 else OTHER
+        package = entry.path.parent if entry.path.name == "__init__.py" else entry.path
+        if entry.data is None or entry.path.name == "__init__.py":
+            sub = self._module_at(package, [name])
+            if sub is not None:
+                return module_meaning(sub)
+        return None
+
+    def exports(self, key: str) -> set[str]:
+        return self.table(key).public_names() if key not in self._busy else set()
+
+    def origin(self, key: str, name: str) -> Origin | None:
+        """Where the app that `name` of module `key` holds is defined."""
+        if key in self._busy or key not in self.modules:
+            return None
+        return self.names(key).origin(self.renamed.get((key, name), name))
+
+    def new_name(self, key: str, name: str, depth: int = 0) -> str | None:
+        """The name top-level `name` of module `key` has after this run's renames, if it changes:
+        the renamed definition itself, or an unaliased re-export of it (`from .common import stub`)."""
+        if (key, name) in self.renames:
+            return self.renames[(key, name)]
+        found = self.table(key).of(name)
+        if depth > 32 or len(found) != 1 or found[0].kind != "from" or found[0].name != name:
+            return None
+        source = self.find(key, found[0].module, found[0].level)
+        return self.new_name(source, name, depth + 1) if source is not None else None
+
+    # -- users of an app -----------------------------------------------------------------------
+
+    def users(self, origin: Origin) -> Iterator[str]:
+        """Modules other than the defining one that use the app: imports, aliases, `mod.name`."""
+        for key, entry in self.modules.items():
+            if key == origin[0] or entry.data is None or not entry.relevant:
+                continue
+            names = self.names(key)
+            if any(origin in names.origins.get(local, ()) for local in names.meanings):
+                yield key
+            elif origin[1].encode() in entry.data and self._may_import(entry, names, origin[0]):
+                yield key
+
+    def _may_import(self, entry: ModuleEntry, names: ModalNames, target: str) -> bool:
+        """Some import of the module, at any depth (`import common` inside a function too), names
+        `target` or a package on the way to it."""
+        for local in names.meanings:
+            key = module_key(names.meaning(local))
+            if key is not None and (key == target or target.startswith(_package_prefix(key))):
+                return True
+        for module, level, imported in _all_imports(entry.data or b""):
+            found = self.find(entry.key, module, level)
+            if found is not None and (found == target or any(self.member(found, n) == module_meaning(target) for n in imported)):
+                return True
+        return False
+
+    # -- prefilter -----------------------------------------------------------------------------
+
+    def _prefilter(self) -> None:
+        """Files that mention Modal, then, until nothing changes, files that import one of them."""
+        words: set[str] = set()
+        for entry in self.modules.values():
+            if entry.data is not None and b"modal" in entry.data:
+                entry.relevant = True
+                words |= self._words(entry)
+        while words:
+            pattern = _word_pattern(frozenset(words))
+            words = set()
+            for entry in self.modules.values():
+                if entry.relevant or entry.data is None or b"import" not in entry.data:
+                    continue
+                if pattern.search(entry.data):
+                    entry.relevant = True
+                    words |= self._words(entry)
+
+    def _words(self, entry: ModuleEntry) -> set[str]:
+        """What an importer must write to reach this module: its stem and its folders' names."""
+        relative = entry.path.relative_to(self.root)
+        return {part.removesuffix(".py") for part in relative.parts if part != "__init__.py"}
+
+
+@dataclass
+class ModuleLookup:
+    """The project as one module sees it: imports resolve from that module's place."""
+
+    index: ProjectIndex
+    key: str
+
+    def find(self, module: str, level: int) -> str | None:
+        return self.index.find(self.key, module, level)
+
+    def member(self, key: str, name: str) -> str | None:
+        return self.index.member(key, name)
+
+    def exports(self, key: str) -> set[str]:
+        return self.index.exports(key)
+
+    def origin(self, key: str, name: str) -> Origin | None:
+        return self.index.origin(key, name)
+
+    def new_name(self, key: str, name: str) -> str | None:
+        return self.index.new_name(key, name)
+
+
+@lru_cache(maxsize=1024)
+def _all_imports(data: bytes) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
+    """Every import statement of a module, nested ones included: (module, level, names imported)."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return ()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, 0, ()) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.module or "", node.level, tuple(alias.name for alias in node.names)))
+    return tuple(found)
+
+
+def _package_prefix(key: str) -> str:
+    path = Path(key)
+    return str(path.parent if path.name == "__init__.py" else path) + "/"
+
+
+def _folders_between(root: Path, folder: Path) -> Iterator[Path]:
+    while folder != root and root in folder.parents:
+        yield folder
+        folder = folder.parent
+
+
+@lru_cache(maxsize=64)
+def _word_pattern(words: frozenset[str]) -> re.Pattern[bytes]:
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rb"\b(?:" + alternatives + rb")\b")
+
+
+def project_root(path: Path) -> Path:
+    """The project a path belongs to: its git work tree, else the closest folder with a
+    `pyproject.toml` (or setup file), else the folder itself (a file: the folder above its packages)."""
+    folder = path.resolve() if path.is_dir() else path.resolve().parent
+    top = _git_toplevel(folder)
+    if top is not None:
+        return top
+    for candidate in [folder, *folder.parents]:
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    if not path.is_dir():
+        while (folder / "__init__.py").exists():
+            folder = folder.parent
+    return folder
+
+
+@lru_cache(maxsize=256)
+def _git_toplevel(folder: Path) -> Path | None:
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if top.returncode == 0 and top.stdout.strip():
+        return Path(top.stdout.strip()).resolve()
+    return None
+
+
+__all__ = ["APP", "ModuleEntry", "ModuleLookup", "ProjectIndex", "project_root"]
