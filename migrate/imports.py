@@ -47,6 +47,7 @@ class ImportTable:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     stars: list[Star] = field(default_factory=list)
     exported: tuple[str, ...] | None = None  # a literal `__all__`
+    parsed: bool = True  # False: the source does not parse, so the table is empty
 
     @classmethod
     def of_source(cls, source: str | bytes) -> "ImportTable":
@@ -54,7 +55,7 @@ class ImportTable:
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError):
-            return cls()
+            return cls(parsed=False)
         return cls.of_tree(tree)
 
     @classmethod

@@ -184,6 +184,8 @@ class ProjectIndex:
             names = self.names(key)
             if any(origin in names.origins.get(local, ()) for local in names.meanings):
                 yield key
+            elif not names.table.parsed and origin[1].encode() in entry.data:
+                yield key  # cannot be read: it may use the app
             elif origin[1].encode() in entry.data and self._may_import(entry, names, origin[0]):
                 yield key
 

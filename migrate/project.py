@@ -142,6 +142,8 @@ def _rename_problem(index: ProjectIndex, origin: Origin, new: str, run: set[str]
         if user not in run:
             return f"`{old}` is used by {shown}, which is not part of this run"
         names = index.names(user)
+        if not names.table.parsed:
+            return f"{shown} does not parse, and it may use `{old}`"
         if any(index.find(user, s.module, s.level) == key for s in names.table.stars):
             return f"{shown} star-imports it"
         if old in _strings(index, user):

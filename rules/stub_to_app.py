@@ -49,10 +49,14 @@ class StubToApp(Rule):
     ```
 
     ## Fix safety
-    Safe. The variable is renamed only where `app` is used nowhere in the module (scopes are
-    resolved, so a parameter or an attribute named `stub` is left alone); otherwise the name
-    `stub` is kept and the finding says so. Other modules that import `stub` from this one are
-    not updated: run the tool on them too, or keep an alias.
+    Safe. The variable (`stub`, or `*_stub`: `sbert_stub` -> `sbert_app`) is renamed in its module
+    and in every module of the project that uses it: `from common import stub`, `from .common import
+    stub as s`, `import common` + `common.stub`, re-exports in `__init__.py`. Scopes are resolved,
+    so a parameter or an attribute named `stub` is left alone. The name is kept everywhere, and
+    `Stub(...)` still becomes `App(...)`, when any module that uses it is not part of the run (a
+    pre-commit run passes only staged files), star-imports it, names it in a string (`__all__`,
+    `getattr`), does not parse, or already uses `app`; the finding says which. The program works
+    under either name; only `modal deploy FILE` looks for `app` by default.
 
     ## References
     Modal 0.62.81 (`App`), 0.62.162 (warning), 1.0.0 (removed)
@@ -121,6 +125,17 @@ class StubToApp(Rule):
                 yield self.finding(attribute.attr, Fix(((attribute.attr, cst.Name(new)),)), message=_follows(attribute.attr.value, new))
 
     VALID = [
+        Valid(
+            "an app imported from a module that cannot be found is not renamed",
+            """
+            import modal
+            from shared import stub
+
+            @stub.function()
+            def f():
+                return 1
+            """,
+        ),
         Valid(
             "already App",
             """
@@ -244,6 +259,27 @@ class StubToApp(Rule):
 
             legacy = App()
             current = App()
+            """,
+        ),
+        Invalid(
+            "a name ending in stub",
+            """
+            import modal
+
+            sbert_stub = modal.Stub("sbert")
+
+            @sbert_stub.function()
+            def embed(text):
+                return [len(text)]
+            """,
+            """
+            import modal
+
+            sbert_app = modal.App("sbert")
+
+            @sbert_app.function()
+            def embed(text):
+                return [len(text)]
             """,
         ),
         Invalid(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
@@ -51,16 +50,6 @@ def test_one_rule_per_module_named_after_what_it_fixes() -> None:
     for rule in ALL_RULES:
         name = rule.__module__.split(".")[-1]
         assert name.replace("_", "-") == rule.NAME or rule.NAME.startswith(name.split("_")[0])
-
-
-def test_rules_package_does_not_import_migrate() -> None:
-    for path in RULES_DIR.glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                assert not (node.module or "").startswith("migrate"), path
-            if isinstance(node, ast.Import):
-                assert not any(a.name.startswith("migrate") for a in node.names), path
 
 
 def test_generated_rule_docs_are_up_to_date() -> None:

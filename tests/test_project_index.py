@@ -1,0 +1,258 @@
+"""The project index: modules, the names they are imported by, and names resolved across modules."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers import fixture_projects, run_paths
+from migrate.discover import discover
+from migrate.imports import ImportTable, absolute_module
+from migrate.index import ProjectIndex
+from migrate.names import APP, module_key
+from migrate.pipeline import Options, process_paths
+from rules import ALL_RULES
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+def _index(root: Path) -> ProjectIndex:
+    return ProjectIndex.build(root, list(discover([root])), lambda p: p.read_bytes())
+
+
+COMMON = "import modal\n\nstub = modal.Stub('x')\n"
+
+# (files, the module asked, the dotted expression in it, the module and name the app is defined as)
+RESOLVED = [
+    pytest.param({"common.py": COMMON, "app.py": "from common import stub\n"}, "app.py", "stub", ("common.py", "stub"), id="flat"),
+    pytest.param({"common.py": COMMON, "app.py": "from common import stub as s\n"}, "app.py", "s", ("common.py", "stub"), id="alias"),
+    pytest.param({"common.py": COMMON, "app.py": "import common\n"}, "app.py", "common.stub", ("common.py", "stub"), id="module"),
+    pytest.param({"common.py": COMMON, "app.py": "import common as c\n"}, "app.py", "c.stub", ("common.py", "stub"), id="module-alias"),
+    pytest.param(
+        {"pkg/__init__.py": "", "pkg/common.py": COMMON, "pkg/app.py": "from .common import stub\n"},
+        "pkg/app.py", "stub", ("pkg/common.py", "stub"), id="relative",
+    ),
+    pytest.param(
+        {"src/common.py": COMMON, "main.py": "from src import common\n"},
+        "main.py", "common.stub", ("src/common.py", "stub"), id="namespace-package",
+    ),
+    pytest.param(
+        {"src/common.py": COMMON, "src/app.py": "from .common import stub\n"},
+        "src/app.py", "stub", ("src/common.py", "stub"), id="namespace-relative",
+    ),
+    pytest.param(
+        {"pyproject.toml": "", "src/pkg/__init__.py": "", "src/pkg/config.py": COMMON, "src/pkg/run.py": "from pkg.config import stub\n"},
+        "src/pkg/run.py", "stub", ("src/pkg/config.py", "stub"), id="src-layout",
+    ),
+    pytest.param(
+        {"p/__init__.py": "", "p/core/__init__.py": "", "p/core/apps.py": COMMON, "p/svc/__init__.py": "",
+         "p/svc/ml/__init__.py": "", "p/svc/ml/model.py": "from ...core.apps import stub\n"},
+        "p/svc/ml/model.py", "stub", ("p/core/apps.py", "stub"), id="two-levels-relative",
+    ),
+    pytest.param(
+        {"p/__init__.py": "", "p/core/__init__.py": "", "p/core/apps.py": COMMON, "p/x/__init__.py": "",
+         "p/x/y/__init__.py": "", "p/x/y/z.py": "import p.core.apps\n"},
+        "p/x/y/z.py", "p.core.apps.stub", ("p/core/apps.py", "stub"), id="dotted-import",
+    ),
+    pytest.param({"common.py": COMMON, "app.py": "from common import *\n"}, "app.py", "stub", ("common.py", "stub"), id="star"),
+    pytest.param(
+        {"common.py": COMMON + "__all__ = ['other']\nother = 1\n", "app.py": "from common import *\n"},
+        "app.py", "stub", None, id="star-honours-__all__",
+    ),
+    pytest.param(
+        {"svc/__init__.py": "from .common import stub\n", "svc/common.py": COMMON, "main.py": "from svc import stub\n"},
+        "main.py", "stub", ("svc/common.py", "stub"), id="init-reexport",
+    ),
+    pytest.param(
+        {"svc/__init__.py": "from . import common\n", "svc/common.py": COMMON, "main.py": "import svc\n"},
+        "main.py", "svc.common.stub", ("svc/common.py", "stub"), id="init-submodule",
+    ),
+    pytest.param(
+        {"common.py": COMMON, "reexport.py": "import common\n\nstub = common.stub\n", "app.py": "from reexport import stub\n"},
+        "app.py", "stub", ("common.py", "stub"), id="assigned-reexport",
+    ),
+    pytest.param(
+        {"common.py": "from modal import Stub as S\n\nmy_app = S()\n", "app.py": "from common import my_app\n"},
+        "app.py", "my_app", ("common.py", "my_app"), id="aliased-factory",
+    ),
+    pytest.param(
+        {"common.py": "import modal as m\n\nstub = m.Stub()\n", "app.py": "from common import stub\n"},
+        "app.py", "stub", ("common.py", "stub"), id="module-alias-factory",
+    ),
+    pytest.param({"common.py": "stub = make_double()\n", "app.py": "from common import stub\n"}, "app.py", "stub", None, id="not-an-app"),
+    pytest.param({"app.py": "from torch import stub\n"}, "app.py", "stub", None, id="third-party"),
+]
+
+
+@pytest.mark.parametrize(("files", "module", "expression", "origin"), RESOLVED)
+def test_names_resolve_through_the_project(files, module, expression, origin, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = _tree(tmp_path, files)
+    index = _index(root)
+    names = index.names(str((root / module).resolve()))
+    meaning = names.qualify_dotted(expression)
+    if origin is None:
+        assert meaning != APP
+        return
+    assert meaning == APP, f"{expression} in {module}: {meaning}"
+    head, _, last = expression.rpartition(".")
+    if head:
+        found = index.origin(module_key(names.qualify_dotted(head)) or "", last)
+    else:
+        found = names.origin(expression)
+    assert found == (str((root / origin[0]).resolve()), origin[1])
+
+
+def test_module_names_are_every_name_python_could_import_the_file_by(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"src/pkg/__init__.py": "import modal\n", "src/pkg/sub/mod.py": "import modal\n"})
+    index = _index(root)
+    assert index.dotted_names(str((root / "src/pkg/sub/mod.py").resolve())) == ["src.pkg.sub.mod", "pkg.sub.mod", "sub.mod", "mod"]
+    assert index.dotted_names(str((root / "src/pkg/__init__.py").resolve())) == ["src.pkg", "pkg"]
+
+
+def test_two_files_claiming_one_module_name_resolve_from_the_importer_s_folder(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "a/common.py": COMMON, "a/app.py": "from common import stub\n",
+        "b/common.py": "stub = 1\n", "b/app.py": "from common import stub\n",
+    })
+    index = _index(root)
+    assert index.names(str((root / "a/app.py").resolve())).meaning("stub") == APP
+    assert index.names(str((root / "b/app.py").resolve())).meaning("stub") is None
+
+
+def test_import_cycles_end(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "a.py": "import modal\nfrom b import helper\nstub = modal.Stub()\n",
+        "b.py": "from a import stub\nfrom a import helper as helper\n",
+        "c.py": "from b import stub\n",
+    })
+    index = _index(root)
+    assert index.names(str((root / "c.py").resolve())).meaning("stub") == APP
+
+
+def test_a_module_that_does_not_parse_is_reported_and_its_importers_still_resolve(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "common.py": COMMON,
+        "broken.py": "import modal\nfrom common import stub\ndef oops(:\n",
+        "app.py": """
+            import modal
+            from common import stub
+            from broken import oops
+
+
+            @stub.cls()
+            class Model:
+                def __enter__(self):
+                    self.x = 1
+
+                @modal.method()
+                def f(self):
+                    return self.x
+            """,
+    })
+    results = {r.path.name: r for r in process_paths([root], Options("fix", ALL_RULES))}
+    assert results["broken.py"].error is not None and "1" in results["broken.py"].error
+    assert results["app.py"].changed and "@modal.enter()" in (root / "app.py").read_text()
+    # `stub` keeps its name everywhere: the module that cannot be read may use it
+    assert "from common import stub" in (root / "app.py").read_text()
+    assert (root / "common.py").read_text() == "import modal\n\nstub = modal.App('x')\n"
+
+
+def test_a_symlink_loop_does_not_hang_the_index(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"common.py": COMMON, "app.py": "from common import stub\n"})
+    os.symlink(root, root / "loop")
+    index = _index(root)
+    assert index.names(str((root / "app.py").resolve())).meaning("stub") == APP
+
+
+def test_a_tree_of_ten_thousand_files_is_indexed_and_only_modal_files_are_read_as_code(tmp_path: Path) -> None:
+    for n in range(10_000):
+        folder = tmp_path / f"pkg{n // 500}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"m{n}.py").write_text(f"VALUE_{n} = {n}\n")
+    _tree(tmp_path, {"common.py": COMMON, "pkg3/user.py": "import os\nfrom common import stub\n"})
+    index = _index(tmp_path)
+    assert len([m for m in index.modules.values() if m.data is not None]) == 10_002
+    assert {m.path.name for m in index.modules.values() if m.relevant} == {"common.py", "user.py"}
+    assert index.names(str((tmp_path / "pkg3/user.py").resolve())).meaning("stub") == APP
+
+
+def test_users_of_an_app_include_nested_imports(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "common.py": COMMON,
+        "late.py": "import modal\n\ndef f():\n    from common import stub\n    return stub\n",
+        "other.py": "import modal\nstub = 1\n",
+    })
+    index = _index(root)
+    users = {Path(u).name for u in index.users((str((root / "common.py").resolve()), "stub"))}
+    assert users == {"late.py"}
+
+
+def test_the_import_table_reads_every_binding_kind() -> None:
+    table = ImportTable.of_source(textwrap.dedent("""
+        import a.b
+        import c.d as e
+        from .f import g as h
+        from i import *
+        try:
+            j = k.l()
+        except ImportError:
+            j = None
+        m = n.o
+        def p(): ...
+        class Q: ...
+        __all__ = ["h", "j"]
+    """))
+    assert [b.kind for b in table.of("a")] == ["module"] and table.of("a")[0].name == "a.b"
+    assert table.dotted("e") == "c.d" and table.dotted("a") == "a"
+    assert table.of("h")[0].level == 1 and table.of("h")[0].name == "g"
+    assert [s.module for s in table.stars] == ["i"]
+    assert [b.kind for b in table.of("j")] == ["call", "other"]
+    assert table.of("m")[0].name == "n.o" and table.of("p")[0].kind == "def" and table.of("Q")[0].kind == "class"
+    assert table.public_names() == {"h", "j"}
+    assert table.spellings_of("c.d", None) == {"e"} and table.spellings_of("a.b", None) == {"a.b"}
+
+
+def test_relative_modules_are_made_absolute() -> None:
+    assert absolute_module("pkg.sub.mod", "common", 1) == "pkg.sub.common"
+    assert absolute_module("pkg.sub.mod", "", 2) == "pkg"
+    assert absolute_module("mod", "common", 1) is None
+    assert absolute_module(None, "x", 0) == "x"
+
+
+def _broken_imports(folder: Path) -> list[str]:
+    """Imports between the project's modules whose name the imported module does not define."""
+    index = _index(folder)
+    broken = []
+    for key, entry in index.modules.items():
+        if entry.data is None:
+            continue
+        for name, bindings in ImportTable.of_source(entry.data).bindings.items():
+            for b in bindings:
+                target = index.find(key, b.module, b.level) if b.kind == "from" else None
+                if target is not None and index.member(target, b.name) is None and not (Path(target) / b.name).exists():
+                    broken.append(f"{Path(key).relative_to(folder)}: from {'.' * b.level}{b.module} import {b.name}")
+    return broken
+
+
+@pytest.mark.parametrize("project", fixture_projects(), ids=lambda p: p.name)
+def test_after_any_run_every_import_between_project_modules_resolves(project: Path, tmp_path: Path) -> None:
+    work = tmp_path / "project"
+    shutil.copytree(project / "before", work)
+    assert _broken_imports(work) == []
+    list(process_paths(run_paths(project, work), Options("fix", ALL_RULES)))
+    assert _broken_imports(work) == []
+
+
+def test_the_invariant_checker_sees_a_broken_import(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"common.py": "import modal\n\napp = modal.App()\n", "user.py": "from common import stub\n"})
+    assert _broken_imports(root) == ["user.py: from common import stub"]
