@@ -63,9 +63,9 @@ def _report(result: FileResult, verdict, out: Console) -> None:  # type: ignore[
     style = {"equal": "green", "different": "bold red", "not-verifiable": "yellow"}[verdict.status]
     line = Text(f"{result.display}: ")
     line.append(verdict.status, style=style)
-    if verdict.status == "not-verifiable":
-        line.append(" (no local entrypoint)")
-    out.print(line)
+    if verdict.note:
+        line.append(f" ({verdict.note})")
+    out.print(line, soft_wrap=True)
     if verdict.status == "different" and verdict.diff:
         out.print(verdict.diff, markup=False, highlight=False)
     if verdict.silent_failure:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import cloudpickle
 
-from . import importhook, state, trace, volumes
+from . import environment, importhook, state, trace, volumes
 from .surface import _lifecycle as lifecycle
 from .surface.cls import Obj
 from .surface.exception import ExecutionError, FunctionTimeoutError
@@ -123,7 +123,7 @@ class ContainerProcess:
         except BaseException as exc:
             traceback.print_exc()
             self.send(("failed", pickle_exception(exc)))
-            return self.stop("enter_failed", type(exc).__name__, 1)
+            return self.stop("enter_failed", type(exc).__name__, 1, trace.failure(exc))
         try:
             self.send(("ready",))
             reason = self.serve()
@@ -139,8 +139,8 @@ class ContainerProcess:
             return self.stop(reason, type(exc).__name__, 1)
         return self.stop(reason, None, 0)
 
-    def stop(self, reason: str, error: str | None, code: int) -> int:
-        trace.emit("container_stop", self.target, reason=reason, error=error)
+    def stop(self, reason: str, error: str | None, code: int, details: dict[str, Any] | None = None) -> int:
+        trace.emit("container_stop", self.target, reason=reason, **{**(details or {}), "error": error})
         self.send(("bye",))
         return code
 
@@ -185,7 +185,7 @@ class ContainerProcess:
         except BaseException as exc:  # one failed input does not stop the container
             traceback.print_exc()
             ok, data = False, pickle_exception(exc)
-            trace.emit("output", self.target, name, input_id=call_id, ok=False, error=type(exc).__name__)
+            trace.emit("output", self.target, name, input_id=call_id, ok=False, **trace.failure(exc))
         finally:
             state.current_input.reset(token)
         if state.stop_fetching:
@@ -251,6 +251,7 @@ def setup(config: dict[str, Any], cid: str) -> None:
         hub_authkey=config["hub_authkey"], container_id=cid,
     ))
     importhook.install()
+    environment.block_network()
     os.environ.update(config["env"])
     volumes.install(config.get("mounts", {}))
 

@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import importhook, state
+from . import environment, importhook, state, trace
 from .surface import _lifecycle as lifecycle
 from .hub import Hub
 from .supervisor import Supervisor
@@ -61,11 +61,11 @@ def run(config: dict[str, Any]) -> int:
         trace_path=Path(config["trace_path"]), hub_address=hub.address, hub_authkey=hub.authkey,
     ))
     importhook.install()
+    environment.block_network()
     try:
         _import_app(config)
-    except BaseException:
-        traceback.print_exc()
-        return 1
+    except BaseException as exc:
+        return _failed(exc)
     entry = _entrypoint(config.get("entrypoint"))
     if entry is None:
         print(f"no local entrypoint {config.get('entrypoint') or ''} found in {config['path']}", file=sys.stderr)
@@ -83,12 +83,18 @@ def run(config: dict[str, Any]) -> int:
         code, interrupted = 130, True
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        traceback.print_exc()
-        code = 1
+    except BaseException as exc:
+        code = _failed(exc)
     finally:
         supervisor.shutdown(interrupt=interrupted)
     return code
+
+
+def _failed(exc: BaseException) -> int:
+    """The local process fails: the traceback for the user, what failed and why for verify."""
+    traceback.print_exc()
+    trace.emit("local_failure", "local", **trace.failure(exc))
+    return 1
 
 
 async def _await(awaitable: Any) -> Any:

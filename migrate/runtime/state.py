@@ -55,6 +55,10 @@ def semantics() -> str:
     return _context.semantics if _context else "current"
 
 
+def is_local_process() -> bool:
+    return _context is not None and _context.role == "local"
+
+
 def is_container() -> bool:
     return _context is not None and _context.role == "container"
 

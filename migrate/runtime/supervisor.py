@@ -99,6 +99,9 @@ class Pool:
 
     def pump(self) -> None:
         """Give pending inputs to containers with a free slot; start containers for the rest. Caller holds the lock."""
+        if self.supervisor.stopped:
+            self.fail_pending(ExecutionError("the app stopped before this input ran"))
+            return
         conc = self.spec.concurrency
         while self.pending:
             free = [c for c in self.containers if c.state == "ready" and len(c.inflight) < conc]
@@ -111,6 +114,11 @@ class Pool:
             for _ in range(min(wanted, room)):
                 self.supervisor.start_container(self)
             break
+
+    def fail_pending(self, error: BaseException) -> None:
+        for call in self.pending:
+            call.fail(error)
+        self.pending.clear()
 
     def _dispatch(self, container: Container, call: Call) -> None:
         container.inflight[call.id] = call
@@ -143,6 +151,10 @@ class Supervisor:
             pool.pending.append(call)
             pool.pump()
             return call
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
 
     def call(self, call_id: str) -> Call:
         return self.calls[call_id]
@@ -245,12 +257,7 @@ class Supervisor:
             c.inflight.clear()
             if not c.said_bye:
                 self._emit_stop(c)
-            if not self._stopped.is_set():
-                c.pool.pump()
-            else:
-                for call in c.pool.pending:
-                    call.fail(ExecutionError("the app stopped before this input ran"))
-                c.pool.pending.clear()
+            c.pool.pump()
 
     def _emit_stop(self, c: Container) -> None:
         code = c.process.exitcode

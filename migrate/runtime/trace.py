@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from . import state
+from . import environment, state
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _lock = threading.Lock()
@@ -26,6 +26,15 @@ def digest(value: Any) -> str:
 def short_repr(value: Any, limit: int = 60) -> str:
     text = _ADDRESS.sub("", repr(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def failure(exc: BaseException) -> dict[str, Any]:
+    """The fields that say what failed and why: type, message, and an environmental cause if any."""
+    fields = {"error": type(exc).__name__, "message": _ADDRESS.sub("", str(exc))[:200]}
+    found = environment.cause(exc)
+    if found:
+        fields["cause"] = found
+    return fields
 
 
 def emit(event: str, target: str, method: str | None = None, **fields: Any) -> None:

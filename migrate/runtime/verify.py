@@ -1,12 +1,14 @@
 """Compare a program before (legacy semantics) and after (current semantics) a migration.
 
-The check is about properties, not timing: the same outputs for the same inputs, and per target the same
-container lifecycles (hooks before the first input, none between inputs, exit hooks at shutdown). How many
-containers a run starts depends on timing, so lifecycles are compared as a set per target.
+The verdict is honest about what was compared: `equal` only when both sides served the same inputs
+(or failed the same way), with the number of inputs and hooks compared; `not-verifiable` when a run
+fails on something the migration cannot have caused (a missing package, secret or file, a network
+call), with the reason for each side.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 import shutil
@@ -14,9 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .api import run_app
+from . import environment
+from .api import RunResult, run_app
+from .summary import HOOK_EVENTS, Names, failures, hooks_compared, input_keys, is_dunder, summary
 
-HOOK_EVENTS = ("build", "enter", "exit")
+_GRACE = 5.0
 
 
 @dataclasses.dataclass
@@ -27,102 +31,66 @@ class VerifyResult:
     original: Any  # RunResult of the original under legacy semantics
     migrated: Any  # RunResult of the migrated source under current semantics
     original_current: Any  # RunResult of the original under current semantics (None if not run)
+    note: str = ""  # what was compared (equal), or why nothing could be (not-verifiable)
 
 
-def _is_dunder(name: str | None) -> bool:
-    return bool(name) and name.startswith("__") and name.endswith("__")
+@dataclasses.dataclass
+class _Pair:
+    """The two runs to compare and how to read them."""
+
+    legacy: RunResult
+    migrated: RunResult
+    names: Names
+    converted: frozenset[str]
+    files: list[Path]  # where the app's image definitions are
 
 
-class _Names:
-    """Maps names of both runs onto one vocabulary: renames first, then dunder hooks as wildcards."""
-
-    def __init__(self, renames: dict[str, str], original_events: list[dict[str, Any]]) -> None:
-        self.renames = renames
-        self.original_hooks = {(e["event"], self.rename(e.get("method"))) for e in original_events
-                               if e["event"] in HOOK_EVENTS}
-        self.wildcard_events = {kind for kind, name in self.original_hooks if _is_dunder(name)}
-
-    def rename(self, name: str | None) -> str | None:
-        return self.renames.get(name, name) if name else name
-
-    def hook(self, event: str, name: str | None) -> str:
-        name = self.rename(name)
-        if _is_dunder(name) or (event in self.wildcard_events and (event, name) not in self.original_hooks):
-            return f"<{event} hook>"
-        return str(name)
+def environment_causes(result: RunResult) -> list[str]:
+    """The environmental failures a run recorded (missing packages, secrets, files, network calls)."""
+    return sorted({e["cause"] for e in result.events if e.get("cause")})
 
 
-def _containers(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for event in events:
-        if event["container"] != "local":
-            groups.setdefault(event["container"], []).append(event)
-    return groups
+def _not_verifiable(pair: _Pair) -> str | None:
+    before, after = environment_causes(pair.legacy), environment_causes(pair.migrated)
+    if not before and not after:
+        return None
+    sides = [f"{label}: {', '.join(causes) or 'no such failure'}"
+             for label, causes in (("original (legacy)", before), ("migrated (current)", after))]
+    advice = environment.advice(before + after, pair.files)
+    return "; ".join(sides + ([advice] if advice else []))
 
 
-def _lifecycle(items: list[dict[str, Any]], names: _Names) -> str | None:
-    """One line per container: hooks before the first input, hooks between inputs, hooks after the last."""
-    before: list[str] = []
-    between: list[str] = []
-    after: list[str] = []
-    inputs = 0
-    stop_error = None
-    for event in items:
-        if event["event"] == "input":
-            between += after
-            after = []
-            inputs += 1
-        elif event["event"] in HOOK_EVENTS:
-            (after if inputs else before).append(f"{event['event']} {names.hook(event['event'], event.get('method'))}")
-        elif event["event"] == "container_stop":
-            stop_error = event.get("error")
-    if inputs == 0 and stop_error is None and not any(h.startswith("build") for h in before):
-        return None  # a spare container started by the autoscaler: timing, not behaviour
-    target = names.rename(items[0]["target"])
-    served = "serves inputs" if inputs else "serves no input"
-    error = f"; fails with {stop_error}" if stop_error else ""
-    return (f"{target}: setup [{', '.join(before) or '-'}] {served}, between inputs [{', '.join(between) or '-'}], "
-            f"shutdown [{', '.join(after) or '-'}]{error}")
+def compare(pair: _Pair) -> tuple[str, str, str]:
+    """(status, diff, note) for two runs that both reached their entrypoint."""
+    reason = _not_verifiable(pair)
+    if reason:
+        return "not-verifiable", "", reason
+    names = pair.names
+    served_before, served_after = input_keys(pair.legacy.events, names), input_keys(pair.migrated.events, names)
+    failed = failures(pair.legacy.events, names) or failures(pair.migrated.events, names)
+    # After a failure, which other inputs ran is timing: compare the ones both sides served.
+    keep = served_before & served_after if failed else None
+    before = summary(pair.legacy, names, pair.converted, keep=keep)
+    after = summary(pair.migrated, names, pair.converted, migrated=True, keep=keep)
+    if before != after:
+        diff = "\n".join(difflib.unified_diff(before, after, "original (legacy)", "migrated (current)", lineterm=""))
+        return "different", diff, ""
+    inputs = sum((served_before & served_after).values())
+    if not inputs:
+        return "not-verifiable", "", "the local entrypoint served no input on either side: nothing to compare"
+    hooks = max(hooks_compared(pair.legacy, names), hooks_compared(pair.migrated, names))
+    note = f"{_count(inputs, 'input')} and {_count(hooks, 'hook call')} compared"
+    if failed:
+        note += f"; both runs fail the same way ({'; '.join(failures(pair.legacy.events, names))})"
+    return "equal", "", note
 
 
-def _outputs(events: list[dict[str, Any]], names: _Names) -> list[str]:
-    inputs = {e["input_id"]: e for e in events if e["event"] == "input"}
-    lines = []
-    for e in events:
-        if e["event"] != "output":
-            continue
-        args = inputs.get(e["input_id"], {}).get("args", "?")
-        result = f"= {e.get('value')}" if e.get("ok") else f"raises {e.get('error')}"
-        lines.append(f"{names.rename(e['target'])}.{names.rename(e['method'])}(args {args}) {result}")
-    return sorted(lines)
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def summary(result: Any, names: _Names, converted: frozenset[str] = frozenset(), migrated: bool = False) -> list[str]:
-    """The normalised facts of one run that verify compares.
-
-    A function converted into a class (`converted`, by its original name) had no hooks before, so its
-    lifecycle is not compared line for line: what must hold instead is that every container of it runs
-    its setup before its first input.
-    """
-    lines = set()
-    for items in _containers(result.events).values():
-        line = _lifecycle(items, names)
-        if line is None:
-            continue
-        target = names.rename(items[0]["target"])
-        ok = _set_up_first(items) if migrated else True  # the original set up lazily, inside its first input
-        lines.add(f"{target}: serves inputs after its setup" if target in converted and ok else line)
-    return [f"exit code {result.returncode}", *_outputs(result.events, names), *sorted(lines)]
-
-
-def _set_up_first(items: list[dict[str, Any]]) -> bool:
-    """A container of a converted class runs an enter hook before its first input."""
-    kinds = [e["event"] for e in items if e["event"] in ("enter", "input")]
-    return bool(kinds) and kinds[0] == "enter"
-
-
-def _silent_failure(legacy: Any, current: Any, names: _Names) -> str | None:
-    dunders = sorted({e["method"] for e in legacy.events if e["event"] in HOOK_EVENTS and _is_dunder(e.get("method"))})
+def _silent_failure(legacy: RunResult, current: RunResult) -> str | None:
+    dunders = sorted({e["method"] for e in legacy.events if e["event"] in HOOK_EVENTS and is_dunder(e.get("method"))})
     if not dunders:
         return None
     failed = sorted({e["error"] for e in current.events
@@ -133,26 +101,36 @@ def _silent_failure(legacy: Any, current: Any, names: _Names) -> str | None:
     return f"under current Modal {', '.join(dunders)} never run in containers: {outcome}"
 
 
+def _no_entrypoint(legacy: RunResult, migrated: RunResult | None) -> VerifyResult | None:
+    for result in (legacy, migrated):
+        if result is not None and result.error == "no local entrypoint":
+            return VerifyResult("not-verifiable", "", None, legacy, migrated, None, "no local entrypoint")
+    return None
+
+
+def _finish(original: Path, pair: _Pair, timeout: float, **where: Any) -> VerifyResult:
+    status, diff, note = compare(pair)
+    as_current = run_app(original, semantics="current", timeout=timeout, exit_grace=_GRACE, **where)
+    return VerifyResult(status, diff, _silent_failure(pair.legacy, as_current), pair.legacy, pair.migrated,
+                        as_current, note)
+
+
 def verify_pair(original: Path, migrated_source: bytes, *, renames: dict[str, str] | None = None,
                 timeout: float = 120.0) -> VerifyResult:
     """Run the original under legacy and the migrated source under current semantics, and compare."""
     original = Path(original).resolve()
-    legacy = run_app(original, semantics="legacy", timeout=timeout, exit_grace=5.0)
-    if legacy.error == "no local entrypoint":
-        return VerifyResult("not-verifiable", "", None, legacy, None, None)
+    legacy = run_app(original, semantics="legacy", timeout=timeout, exit_grace=_GRACE)
+    if early := _no_entrypoint(legacy, None):
+        return early
     with tempfile.TemporaryDirectory(prefix="migrate-verify-") as tmp:
         copy = Path(tmp) / original.name
         copy.write_bytes(migrated_source)
-        migrated = run_app(copy, semantics="current", timeout=timeout, exit_grace=5.0,
+        migrated = run_app(copy, semantics="current", timeout=timeout, exit_grace=_GRACE,
                            module=original.stem, extra_paths=[str(original.parent)])
-    if migrated.error == "no local entrypoint":
-        return VerifyResult("not-verifiable", "", None, legacy, migrated, None)
-    as_current = run_app(original, semantics="current", timeout=timeout, exit_grace=5.0)
-    names = _Names(renames or {}, legacy.events)
-    before, after = summary(legacy, names), summary(migrated, names)
-    diff = "\n".join(difflib.unified_diff(before, after, "original (legacy)", "migrated (current)", lineterm=""))
-    status = "equal" if before == after else "different"
-    return VerifyResult(status, diff, _silent_failure(legacy, as_current, names), legacy, migrated, as_current)
+    if early := _no_entrypoint(legacy, migrated):
+        return early
+    pair = _Pair(legacy, migrated, Names(renames or {}, legacy.events), frozenset(), [original])
+    return _finish(original, pair, timeout)
 
 
 def verify_project(original: Path, root: Path, migrated: dict[Path, bytes], *, renames: dict[str, str] | None = None,
@@ -164,18 +142,43 @@ def verify_project(original: Path, root: Path, migrated: dict[Path, bytes], *, r
     ones (the function it came from); `converted` names the functions that became classes.
     """
     original, root = Path(original).resolve(), Path(root).resolve()
-    legacy = run_app(original, semantics="legacy", timeout=timeout, exit_grace=5.0)
-    if legacy.error == "no local entrypoint":
-        return VerifyResult("not-verifiable", "", None, legacy, None, None)
+    module, outer = _module_name(original, root)
+    where = {"module": module, "extra_paths": [str(root.parent if outer else root)]}
+    legacy = run_app(original, semantics="legacy", timeout=timeout, exit_grace=_GRACE, **where)
+    if early := _no_entrypoint(legacy, None):
+        return early
     with tempfile.TemporaryDirectory(prefix="migrate-verify-") as tmp:
         copy = Path(tmp) / root.name
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "node_modules"))
         for path, data in migrated.items():
             (copy / Path(path).resolve().relative_to(root)).write_bytes(data)
-        moved = run_app(copy / original.relative_to(root), semantics="current", timeout=timeout, exit_grace=5.0)
-    as_current = run_app(original, semantics="current", timeout=timeout, exit_grace=5.0)
-    names = _Names(renames or {}, legacy.events)
-    before, after = summary(legacy, names, converted), summary(moved, names, converted, migrated=True)
-    diff = "\n".join(difflib.unified_diff(before, after, "original (legacy)", "migrated (current)", lineterm=""))
-    status = "equal" if before == after else "different"
-    return VerifyResult(status, diff, _silent_failure(legacy, as_current, names), legacy, moved, as_current)
+        moved = run_app(copy / original.relative_to(root), semantics="current", timeout=timeout, exit_grace=_GRACE,
+                        module=module, extra_paths=[str(copy.parent if outer else copy)])
+    if early := _no_entrypoint(legacy, moved):
+        return early
+    pair = _Pair(legacy, moved, Names(renames or {}, legacy.events), converted, environment.modules_below(root))
+    return _finish(original, pair, timeout, **where)
+
+
+def _module_name(path: Path, root: Path) -> tuple[str, bool]:
+    """A file inside a package runs as `package.module` from the root, like `modal run -m`.
+
+    A file with relative imports directly in `root` is in a namespace package (no `__init__.py`): it
+    runs as `root.module` from the folder above (True: import from there)."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    if len(parts) == 1 and _has_relative_import(path):
+        return f"{root.name}.{parts[0]}", True
+    return ".".join(parts), False
+
+
+def _has_relative_import(path: Path) -> bool:
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))
+
+
+__all__ = ["VerifyResult", "compare", "environment_causes", "verify_pair", "verify_project"]

@@ -10,7 +10,7 @@ import cloudpickle
 from .. import state
 from . import _lifecycle as lifecycle
 from .exception import InvalidError
-from .functions import Invocable, LazyRef, find_deployed
+from .functions import Invocable, LazyRef, find_deployed, traced_local
 from .options import Spec
 
 
@@ -163,6 +163,6 @@ class MethodHandle(Invocable):
         def call(*args: Any, **kwargs: Any) -> Any:
             obj._enter_sync()
             return raw(obj._local_instance(), *args, **kwargs)
-        return call
+        return traced_local(obj._cls.tag.split(".")[0], self._method, call, raw)
 
 

@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
+import itertools
 from typing import Any, Callable, Iterable, Iterator
 
 import cloudpickle
 
-from .. import state
+from .. import state, trace
 from .exception import InvalidError, NotFoundError
 from .options import Spec
 
 _END = object()
+_local_ids = itertools.count(1)
+
+
+def traced_local(target: str, method: str, func: Callable[..., Any],
+                 user_func: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    """A sync `.local()` call in the local process is an input too, so that verify compares its result.
+
+    `user_func` is the user's function when `func` wraps it (a generator or coroutine is not traced)."""
+    if not state.is_local_process() or not _plain(user_func or func):
+        return func
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        call_id = f"local-{next(_local_ids)}"
+        trace.emit("input", target, method, input_id=call_id, args=trace.digest((args, kwargs)), local=True)
+        try:
+            value = func(*args, **kwargs)
+        except Exception as exc:
+            trace.emit("output", target, method, input_id=call_id, ok=False, local=True, **trace.failure(exc))
+            raise
+        trace.emit("output", target, method, input_id=call_id, ok=True, digest=trace.digest(value),
+                   value=trace.short_repr(value), local=True)
+        return value
+
+    return call
+
+
+def _plain(func: Callable[..., Any]) -> bool:
+    raw = inspect.unwrap(func)
+    return not (inspect.iscoroutinefunction(raw) or inspect.isgeneratorfunction(raw) or inspect.isasyncgenfunction(raw))
 
 
 class _Dual:
@@ -160,7 +192,7 @@ class Function(Invocable):
 
     @property
     def local(self) -> Callable[..., Any]:
-        return self.raw_f
+        return traced_local(self.tag.split(".")[0], self.__name__, self.raw_f)
 
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None or not self.method_style:
@@ -201,7 +233,9 @@ class _BoundMethodFunction(Invocable):
         return self._function._is_generator()
 
     def local(self, *args: Any, **kwargs: Any) -> Any:
-        return self._function.raw_f(self._instance, *args, **kwargs)
+        function = self._function
+        bound = functools.partial(function.raw_f, self._instance)
+        return traced_local(function.tag.split(".")[0], function.__name__, bound, function.raw_f)(*args, **kwargs)
 
 
 class LazyRef:
