@@ -1,0 +1,4 @@
+import modal
+
+app = modal.App("cur-multi")
+image = modal.Image.debian_slim()
