@@ -4,7 +4,8 @@ The four dunder rules (MOD101-MOD104) share this plan, made once per class famil
 every in-file class it inherits from or that inherits from it), because their fixes interact: new
 method names must not collide, and the converted hooks must keep the order legacy containers ran
 them in (dunders first, before the decorated hooks of the same phase). The plan simulates the run
-order of every Modal class in the family before and after and declines what it cannot keep.
+order of every Modal class in the family before and after and declines what it cannot keep. A family
+that is also used as a context manager keeps its dunders and gets hooks that call them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import ClassVar, Iterator
 import libcst as cst
 
 from rules._classes import ClassIndex, ClassInfo, class_index, member_names
+from rules._delegating_hooks import calling_hook, delegated_dunder
 from rules._emit import decorator, free_name, modal_attr, names_in
 from rules._exit_params import drop_exception_params, self_name
 from migrate.model import Finding, Fix, ImportSpec, ModuleContext, Rule
@@ -55,6 +57,7 @@ class Decision:
     reason: str | None = None  # why it is declined
     hook_name: str = ""
     helper_name: str | None = None  # set when the dunder is also called explicitly
+    delegate: bool = False  # the dunder stays (the class is a context manager); the hook calls it
     bound: tuple[str, ...] = ()  # exit parameters the body reads, bound to None
     fix: Fix | None = None
     hook: cst.FunctionDef | None = field(default=None, repr=False)
@@ -92,11 +95,13 @@ class _FamilyPlan:
             and m.name.value in DUNDERS
             and DUNDERS[m.name.value].code in self.ctx.enabled
         ]
+        decisions = [d for d in decisions if not self._delegated(d)]
         if not decisions:
             return []
-        usage = _context_manager_use(self.ctx, self.names)
+        delegate = _used_as_context_manager(self.ctx, self.names)
         for decision in decisions:
-            decision.reason = self._static_reason(decision, usage)
+            decision.delegate = delegate
+            decision.reason = self._static_reason(decision)
         self._name(decisions)
         for phase in ("enter", "exit"):
             if not self._order_kept(decisions, phase):
@@ -114,15 +119,25 @@ class _FamilyPlan:
 
     # -- why not -------------------------------------------------------------------------------------
 
-    def _static_reason(self, d: Decision, usage: str | None) -> str | None:
-        if usage:
-            return f"`{usage}` is also used as a context manager outside Modal; keep the dunder and add a hook by hand"
+    def _delegated(self, d: Decision) -> bool:
+        """Already migrated: every Modal class that would run this dunder has a hook that only calls it."""
+        runners = [
+            self.index.mro(c.name)
+            for c in self.family
+            if (c.decorated or c.function_methods) and _first_definer(self.index.mro(c.name), d.dunder.name) is d.owner
+        ]
+        return bool(runners) and all(
+            any(delegated_dunder(m, self._hook_kind(m)) == d.dunder.name for info in mro for m in info.node.body.body)
+            for mro in runners
+        )
+
+    def _static_reason(self, d: Decision) -> str | None:
         if d.node.decorators:
             return f"`{d.dunder.name}` is decorated"
         owners = [c.name for c in self.family if any(_defines(c, d.dunder.name))]
         if len(owners) > 1:
             return f"`{d.dunder.name}` is defined in {' and '.join(owners)}; merge them by hand"
-        if d.dunder.phase == "exit":
+        if d.dunder.phase == "exit":  # a kept dunder too is called with Modal's three `None`s
             dropped = drop_exception_params(d.node)
             if isinstance(dropped, str):
                 return dropped
@@ -155,7 +170,7 @@ class _FamilyPlan:
                 continue
             d.hook_name = free_name(d.dunder.hook, taken)
             taken.add(d.hook_name)
-            if d.dunder.name in explicit:
+            if d.dunder.name in explicit and not d.delegate:  # a kept dunder serves its callers itself
                 d.helper_name = free_name(f"_{d.dunder.hook}", taken)
                 taken.add(d.helper_name)
 
@@ -184,9 +199,12 @@ class _FamilyPlan:
     def _convert(self, d: Decision) -> list[cst.FunctionDef]:
         dec = self._decorator(d)
         assert dec is not None
+        if d.delegate:
+            d.hook = calling_hook(d.hook_name, d.dunder.name, d.node, d.dunder.phase, dec)
+            return [d.node, d.hook]
         if d.helper_name is not None:
             helper = d.node.with_changes(name=cst.Name(d.helper_name))
-            d.hook = _thin_hook(d, dec)
+            d.hook = calling_hook(d.hook_name, d.helper_name, d.node, d.dunder.phase, dec)
             return [helper, d.hook]
         function = d.node
         if d.dunder.phase == "exit":
@@ -327,23 +345,6 @@ def _keep_blank_layout(old: list[cst.BaseStatement], new: list[cst.BaseStatement
     return out
 
 
-def _thin_hook(d: Decision, dec: cst.Decorator) -> cst.FunctionDef:
-    """`@modal.enter() def setup(self): self._setup()`: the hook calls the helper that keeps the body."""
-    me = self_name(d.node) or "self"
-    args = [cst.Arg(cst.Name("None")) for _ in range(3)] if d.dunder.phase == "exit" else []
-    call: cst.BaseExpression = cst.Call(cst.Attribute(cst.Name(me), cst.Name(d.helper_name or "")), args)
-    if d.node.asynchronous is not None:
-        call = cst.Await(call)
-    return cst.FunctionDef(
-        name=cst.Name(d.hook_name),
-        params=cst.Parameters([cst.Param(cst.Name(me))]),
-        body=cst.IndentedBlock([cst.SimpleStatementLine([cst.Expr(call)])]),
-        decorators=[dec],
-        asynchronous=d.node.asynchronous,
-        leading_lines=[cst.EmptyLine(indent=False)],
-    )
-
-
 def _explicit_calls(family: list[ClassInfo]) -> set[str]:
     """Dunders the family's own methods call explicitly (`self.__enter__()`, `super().__exit__(...)`)."""
     found: set[str] = set()
@@ -383,16 +384,14 @@ def _rename_calls(member: cst.BaseStatement, helpers: dict[str, str], family_nam
     return member.visit(Renamer())  # type: ignore[return-value]
 
 
-def _context_manager_use(ctx: ModuleContext, names: set[str]) -> str | None:
-    """The first family class used in a `with` statement (or `with self:` inside one)."""
+def _used_as_context_manager(ctx: ModuleContext, names: set[str]) -> bool:
+    """A family class is used in a `with` statement (or `with self:` inside one)."""
     for item in ctx.index.with_items:
         expr = item.item.func if isinstance(item.item, cst.Call) else item.item
         if isinstance(expr, cst.Name) and expr.value in names:
-            return expr.value
-    for stmt in ctx.module.body:  # `with self:` inside a method of the family
-        if isinstance(stmt, cst.ClassDef) and stmt.name.value in names and _uses_self_as_context(stmt):
-            return stmt.name.value
-    return None
+            return True
+    # `with self:` inside a method of the family
+    return any(isinstance(s, cst.ClassDef) and s.name.value in names and _uses_self_as_context(s) for s in ctx.module.body)
 
 
 def _uses_self_as_context(node: cst.ClassDef) -> bool:
@@ -407,6 +406,10 @@ def _uses_self_as_context(node: cst.ClassDef) -> bool:
     return bool(found)
 
 
+LOCAL_ENTER_NOTE = (
+    "`__enter__` is kept for the `with` statement; `.local()` on Modal 1.x calls it and then the new hook, "
+    "so outside containers it runs twice: make sure that is harmless"
+)
 UNRESOLVED_NOTE = (
     "the app of this class is imported from a module that could not be found; it is treated as a Modal "
     "class because its members use Modal's decorators"
@@ -430,6 +433,8 @@ class DunderHookRule(Rule):
             if d.bound:
                 listed = ", ".join(f"`{n}`" for n in d.bound)
                 notes.append(f"the hook's body reads {listed}, now bound to what Modal always passed; review it")
+            if d.delegate and d.dunder.name == "__enter__":
+                notes.append(LOCAL_ENTER_NOTE)
             if d.owner.unresolved_app:
                 notes.append(UNRESOLVED_NOTE)
             yield self.finding(d.node.name, d.fix, note="; ".join(notes) or None)

@@ -36,7 +36,9 @@ class LegacyAenterMethod(DunderHookRule):
 
     ## Fix safety
     Safe. Legacy containers ran `__enter__`, then `__aenter__`, then the decorated hooks; the new
-    methods keep that order. Naming, placement and declines are those of MOD101.
+    methods keep that order. A class also used as an async context manager keeps `__aenter__` and
+    gets an async hook that only does `await self.__aenter__()`, which marks it migrated. Naming,
+    placement and declines are those of MOD101.
 
     ## References
     Modal 0.57.60 (deprecated), 0.62.198 (error), 0.68.40 (ignored); 0.57.51 (hooks share one event loop)
@@ -125,6 +127,53 @@ class LegacyAenterMethod(DunderHookRule):
                 @modal.enter()
                 async def async_setup(self):
                     self.steps.append("async")
+            """,
+        ),
+        Invalid(
+            "async context manager keeps its dunders, the hooks await them",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Fetcher:
+                async def __aenter__(self):
+                    self.session = "open"
+                    return self
+
+                async def __aexit__(self, *exc):
+                    self.session = None
+
+            async def fetch_locally():
+                async with Fetcher() as f:
+                    return f.session
+            """,
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Fetcher:
+                async def __aenter__(self):
+                    self.session = "open"
+                    return self
+
+                @modal.enter()
+                async def async_setup(self):
+                    await self.__aenter__()
+
+                async def __aexit__(self, *exc):
+                    self.session = None
+
+                @modal.exit()
+                async def async_teardown(self):
+                    await self.__aexit__(None, None, None)
+
+            async def fetch_locally():
+                async with Fetcher() as f:
+                    return f.session
             """,
         ),
     ]

@@ -34,7 +34,9 @@ class LegacyAexitMethod(DunderHookRule):
     ```
 
     ## Fix safety
-    Safe; parameters the body reads are bound to `None` as in MOD102, with a note.
+    Safe; parameters the body reads are bound to `None` as in MOD102, with a note. A class also
+    used as an async context manager keeps `__aexit__` and gets an async hook that only does
+    `await self.__aexit__(None, None, None)`, which marks it migrated.
 
     ## References
     Modal 0.57.60 (deprecated), 0.62.198 (error), 0.68.40 (ignored); 0.61.17 (async exit hooks awaited)
@@ -57,6 +59,34 @@ class LegacyAexitMethod(DunderHookRule):
             class Pool:
                 async def __aexit__(self, *exc):
                     return False
+            """,
+        ),
+        Valid(
+            "async hooks that only await the kept dunders are migrated",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Fetcher:
+                async def __aenter__(self):
+                    return self
+
+                @modal.enter()
+                async def async_setup(self):
+                    await self.__aenter__()
+
+                async def __aexit__(self, *exc):
+                    return False
+
+                @modal.exit()
+                async def async_teardown(self):
+                    await self.__aexit__(None, None, None)
+
+            async def local_check():
+                async with Fetcher() as f:
+                    return f
             """,
         ),
     ]

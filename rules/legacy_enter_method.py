@@ -42,8 +42,10 @@ class LegacyEnterMethod(DunderHookRule):
     `setup_2`, ...), never one that shadows a Modal decorator. Legacy containers ran `__enter__`
     before the decorated `@enter()` hooks; the new method is placed so that it still runs first.
     Where the class calls `self.__enter__()` itself, the body moves to a plain helper that the hook
-    and those calls share (a hook cannot be called through `self` on Modal 1.x). The rule declines,
-    with the reason, when the class is also used as a context manager, when a relative defines
+    and those calls share (a hook cannot be called through `self` on Modal 1.x). A class also used
+    as a context manager (`with Model() as m:`) keeps `__enter__` and gets a hook that only calls
+    it, which marks it migrated; a note says that `.local()` then runs `__enter__` twice (itself,
+    then through the hook). The rule declines, with the reason, when a relative defines
     `__enter__` too, or when no placement keeps the order.
 
     ## References
@@ -392,7 +394,7 @@ class LegacyEnterMethod(DunderHookRule):
             """,
         ),
         Invalid(
-            "declined: class also used as a context manager",
+            "class also used as a context manager keeps the dunder, the hook calls it",
             """
             import modal
 
@@ -404,13 +406,30 @@ class LegacyEnterMethod(DunderHookRule):
                     self.ready = True
                     return self
 
-                def __exit__(self, *exc):
-                    return False
+            def local_check():
+                with Model() as m:
+                    return m.ready
+            """,
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Model:
+                def __enter__(self):
+                    self.ready = True
+                    return self
+
+                @modal.enter()
+                def setup(self):
+                    self.__enter__()
 
             def local_check():
                 with Model() as m:
                     return m.ready
             """,
+            notes=1,
         ),
         Invalid(
             "declined: subclass dunder after base decorated hooks",

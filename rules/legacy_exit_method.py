@@ -38,8 +38,10 @@ class LegacyExitMethod(DunderHookRule):
     ## Fix safety
     Safe. Where the body reads an exception parameter, the fix binds it at the top of the body to
     the value Modal passed (`exc = None`; `*exc_info` becomes `exc_info = (None, None, None)`), so
-    behaviour is unchanged, and leaves a note so a human can simplify the code. Placement, naming
-    and the cases it declines are those of MOD101.
+    behaviour is unchanged, and leaves a note so a human can simplify the code. A class also used
+    as a context manager keeps `__exit__`, parameters and all, and gets a hook that only calls
+    `self.__exit__(None, None, None)`, which marks it migrated. Placement, naming and the cases it
+    declines are those of MOD101.
 
     ## References
     Modal 0.57.60 (deprecated), 0.62.198 (error), 0.68.40 (ignored); 0.58.79 (exit hooks get no
@@ -77,6 +79,34 @@ class LegacyExitMethod(DunderHookRule):
                 @modal.exit()
                 def teardown(self):
                     self.closed = True
+            """,
+        ),
+        Valid(
+            "hooks that only call the kept dunders are migrated",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Session:
+                def __enter__(self):
+                    return self
+
+                @modal.enter()
+                def setup(self):
+                    self.__enter__()
+
+                def __exit__(self, *exc):
+                    return False
+
+                @modal.exit()
+                def teardown(self):
+                    self.__exit__(None, None, None)
+
+            def local_check():
+                with Session() as s:
+                    return s
             """,
         ),
     ]
@@ -243,6 +273,132 @@ class LegacyExitMethod(DunderHookRule):
             class Job:
                 def __exit__(self, exc_type, exc, tb, extra):
                     self.closed = True
+            """,
+        ),
+        Invalid(
+            "in-file base class used in a with statement keeps its dunders, hooks call them",
+            """
+            import modal
+
+            app = modal.App()
+
+            class Connection:
+                def __enter__(self):
+                    self.log = ["open"]
+                    return self
+
+                def __exit__(self, exc_type, exc, tb):
+                    self.log.append("closed")
+
+            @app.cls()
+            class Store(Connection):
+                @modal.enter()
+                def warm(self):
+                    self.log.append("warm")
+
+                @modal.exit()
+                def report(self):
+                    print(self.log)
+
+            def local_log():
+                with Connection() as c:
+                    return c.log
+            """,
+            """
+            import modal
+
+            app = modal.App()
+
+            class Connection:
+                def __enter__(self):
+                    self.log = ["open"]
+                    return self
+
+                @modal.enter()
+                def setup(self):
+                    self.__enter__()
+
+                def __exit__(self, exc_type, exc, tb):
+                    self.log.append("closed")
+
+                @modal.exit()
+                def teardown(self):
+                    self.__exit__(None, None, None)
+
+            @app.cls()
+            class Store(Connection):
+                @modal.enter()
+                def warm(self):
+                    self.log.append("warm")
+
+                @modal.exit()
+                def report(self):
+                    print(self.log)
+
+            def local_log():
+                with Connection() as c:
+                    return c.log
+            """,
+        ),
+        Invalid(
+            "context manager calling self.__exit__ itself: dunder kept, hook placed first",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Job:
+                @modal.exit()
+                def report(self):
+                    print("closed:", self.closed)
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, exc_type, exc, tb):
+                    self.closed = exc_type is None
+
+                @modal.method()
+                def close(self):
+                    self.__exit__(None, None, None)
+
+            def run_locally():
+                with Job() as job:
+                    return job
+            """,
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Job:
+                @modal.exit()
+                def teardown(self):
+                    self.__exit__(None, None, None)
+
+                @modal.exit()
+                def report(self):
+                    print("closed:", self.closed)
+
+                def __enter__(self):
+                    return self
+
+                @modal.enter()
+                def setup(self):
+                    self.__enter__()
+
+                def __exit__(self, exc_type, exc, tb):
+                    self.closed = exc_type is None
+
+                @modal.method()
+                def close(self):
+                    self.__exit__(None, None, None)
+
+            def run_locally():
+                with Job() as job:
+                    return job
             """,
         ),
     ]
