@@ -206,25 +206,27 @@ class ProjectIndex:
 
     def _prefilter(self) -> None:
         """Files that mention Modal, then, until nothing changes, files that import one of them."""
-        words: set[str] = set()
+        words: set[bytes] = set()
         for entry in self.modules.values():
             if entry.data is not None and b"modal" in entry.data:
                 entry.relevant = True
                 words |= self._words(entry)
+        waiting = [(e, _imported_words(e.data)) for e in self.modules.values() if not e.relevant and e.data and b"import" in e.data]
         while words:
-            pattern = _word_pattern(frozenset(words))
-            words = set()
-            for entry in self.modules.values():
-                if entry.relevant or entry.data is None or b"import" not in entry.data:
-                    continue
-                if pattern.search(entry.data):
+            found, words = words, set()
+            still = []
+            for entry, imported in waiting:
+                if imported & found:
                     entry.relevant = True
                     words |= self._words(entry)
+                else:
+                    still.append((entry, imported))
+            waiting = still
 
-    def _words(self, entry: ModuleEntry) -> set[str]:
+    def _words(self, entry: ModuleEntry) -> set[bytes]:
         """What an importer must write to reach this module: its stem and its folders' names."""
         relative = entry.path.relative_to(self.root)
-        return {part.removesuffix(".py") for part in relative.parts if part != "__init__.py"}
+        return {part.removesuffix(".py").encode() for part in relative.parts if part != "__init__.py"}
 
 
 @dataclass
@@ -277,10 +279,21 @@ def _folders_between(root: Path, folder: Path) -> Iterator[Path]:
         folder = folder.parent
 
 
-@lru_cache(maxsize=64)
-def _word_pattern(words: frozenset[str]) -> re.Pattern[bytes]:
-    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rb"\b(?:" + alternatives + rb")\b")
+# The module and the names of every import statement, nested ones included, read from the bytes.
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))", re.M
+)
+_WORD = re.compile(rb"\w+")
+
+
+def _imported_words(data: bytes | None) -> frozenset[bytes]:
+    """Every identifier an import statement of the module names (`from a.b import c` -> a, b, c)."""
+    found: set[bytes] = set()
+    for match in _IMPORT_LINE.finditer(data or b""):
+        for group in match.groups():
+            if group:
+                found.update(_WORD.findall(group))
+    return frozenset(found)
 
 
 def project_root(path: Path) -> Path:
