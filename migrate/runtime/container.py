@@ -90,7 +90,7 @@ class Service:
             return
         for name, pf in lifecycle.interface_methods(self.user_cls).items():
             if pf.opts.get("web") in ("asgi", "wsgi", "server"):
-                trace.emit("enter", self.target, name, phase="web_app")
+                trace.emit("web_app", self.target, name, kind=pf.opts["web"])
                 pf.raw(self.instance)
 
 

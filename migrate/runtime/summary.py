@@ -10,7 +10,7 @@ from __future__ import annotations
 import collections
 from typing import Any
 
-HOOK_EVENTS = ("build", "enter", "exit")
+HOOK_EVENTS = ("build", "enter", "web_app", "exit")
 
 
 def is_dunder(name: str | None) -> bool:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 _STYLE = {
-    "container_start": "bold green", "build": "magenta", "enter": "cyan", "input": "white",
+    "container_start": "bold green", "build": "magenta", "enter": "cyan", "web_app": "blue", "input": "white",
     "output": "white", "exit": "yellow", "container_stop": "bold red",
 }
 
@@ -21,6 +21,8 @@ def describe(event: dict[str, Any]) -> str:
         return f"start {event['target']}"
     if kind in ("enter", "exit", "build"):
         return f"{kind} {method}"
+    if kind == "web_app":
+        return f"web app {method} ({event.get('kind')})"
     if kind == "input":
         return f"input {method}({event.get('args', '')[:6]})"
     if kind == "output":

@@ -55,8 +55,9 @@ class App:
         def decorate(f: Any) -> Function:
             if isinstance(f, type):
                 raise TypeError("The `@app.function` decorator cannot be used on a class. Please use `@app.cls` instead.")
+            web = None
             if isinstance(f, PartialFunction):
-                f, spec.concurrency = f.raw, f.opts.get("concurrency", spec.concurrency)
+                f, spec.concurrency, web = f.raw, f.opts.get("concurrency", spec.concurrency), f.opts.get("web")
             qualname = f.__qualname__
             if "<locals>" in qualname and not kwargs.get("serialized"):
                 raise InvalidError("The `@app.function` decorator must apply to functions in global scope, "
@@ -65,7 +66,7 @@ class App:
             if method_style and state.semantics() == "current":
                 raise InvalidError("The `@app.function` decorator cannot be used on class methods. "
                                    "Please use `@app.cls` with `@modal.method` instead.")
-            function = Function(f, self, spec, method_style=method_style)
+            function = Function(f, self, spec, method_style=method_style, web=web)
             self._register(qualname, function, f.__module__)
             return function
 
@@ -86,9 +87,10 @@ class App:
             snaps = [n for n, pf in lifecycle.decorated(user_cls, "enter").items() if pf.opts.get("snap")]
             if snaps and not spec.enable_memory_snapshot:
                 raise InvalidError("A class must have `enable_memory_snapshot=True` to use `snap=True` on its methods.")
+            if lifecycle.decorated(user_cls, "concurrent"):
+                raise InvalidError("The `@modal.concurrent` decorator cannot be used on methods; decorate the class "
+                                   "instead.")
             spec.concurrency = getattr(user_cls, "__modal_concurrency__", spec.concurrency)
-            for pf in lifecycle.interface_methods(user_cls).values():
-                spec.concurrency = pf.opts.get("concurrency", spec.concurrency)
             modal_cls = Cls(user_cls, self, spec)
             self._register(user_cls.__qualname__, modal_cls, user_cls.__module__)
             return modal_cls

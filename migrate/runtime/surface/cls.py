@@ -144,6 +144,9 @@ class MethodHandle(Invocable):
     def _is_generator(self) -> bool:
         return self._partial.is_generator
 
+    def _web_name(self) -> str | None:
+        return f"{self._obj._cls.__name__}.{self._method}" if self._partial.opts.get("web") else None
+
     @property
     def local(self) -> Callable[..., Any]:
         raw = self._partial.raw

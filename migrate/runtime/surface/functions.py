@@ -105,6 +105,21 @@ class Invocable:
     def _is_generator(self) -> bool:
         raise NotImplementedError
 
+    def _web_name(self) -> str | None:
+        """The function's name (`f`, `Cls.m`) when it is a web endpoint; web endpoints are not called remotely."""
+        return None
+
+    def _remotely(self, style: str, call: Callable[..., Any], iterates: bool = False) -> _Dual:
+        name = self._web_name()
+        if name is not None:
+            def refuse(*args: Any, **kwargs: Any) -> Any:
+                raise InvalidError(
+                    f"A webhook function cannot be invoked for remote execution with `.{style}`. Invoke this "
+                    f"function via its web url '{self.get_web_url()}' or call it locally: {name}.local()"
+                )
+            return _Dual(refuse)
+        return _Dual(call, iterates=iterates)
+
     def _submit(self, args: tuple[Any, ...], kwargs: dict[str, Any], gen: bool = False) -> str:
         payload = cloudpickle.dumps((args, kwargs))
         return state.client().request("call", self._target(), self._method, payload, gen)
@@ -154,13 +169,13 @@ class Invocable:
         for args in zip(*iterables):
             self._submit(args, kwargs or {})
 
-    remote = property(lambda self: _Dual(self._remote))
-    remote_gen = property(lambda self: _Dual(self._remote_gen, iterates=True))
-    map = property(lambda self: _Dual(self._map, iterates=True))
-    starmap = property(lambda self: _Dual(self._starmap, iterates=True))
-    for_each = property(lambda self: _Dual(self._for_each))
-    spawn = property(lambda self: _Dual(self._spawn))
-    spawn_map = property(lambda self: _Dual(self._spawn_map))
+    remote = property(lambda self: self._remotely("remote", self._remote))
+    remote_gen = property(lambda self: self._remotely("remote_gen", self._remote_gen, iterates=True))
+    map = property(lambda self: self._remotely("map", self._map, iterates=True))
+    starmap = property(lambda self: self._remotely("map", self._starmap, iterates=True))
+    for_each = property(lambda self: self._remotely("map", self._for_each))
+    spawn = property(lambda self: self._remotely("spawn", self._spawn))
+    spawn_map = property(lambda self: self._remotely("spawn_map", self._spawn_map))
 
     def get_web_url(self) -> str:
         return f"http://localhost/{self._target()[1]}"
@@ -172,8 +187,10 @@ class Invocable:
 class Function(Invocable):
     """What `@app.function()` returns. On a plain class's method (pre-0.49 style) it binds to instances."""
 
-    def __init__(self, raw_f: Callable[..., Any], app: Any, spec: Spec, method_style: bool = False) -> None:
+    def __init__(self, raw_f: Callable[..., Any], app: Any, spec: Spec, method_style: bool = False,
+                 web: str | None = None) -> None:
         self.raw_f = raw_f
+        self.web = web  # "fastapi", "asgi", "wsgi" or "server" for a web endpoint
         self.app = app
         self.spec = spec
         self.method_style = method_style
@@ -184,6 +201,9 @@ class Function(Invocable):
 
     def _target(self) -> tuple[str, str, bytes | None]:
         return (self.module, self.tag, None)
+
+    def _web_name(self) -> str | None:
+        return self.tag if self.web else None
 
     def _is_generator(self) -> bool:
         if self.spec.is_generator is not None:
@@ -200,7 +220,7 @@ class Function(Invocable):
         return _BoundMethodFunction(self, obj)
 
     def with_options(self, **options: Any) -> Function:
-        return Function(self.raw_f, self.app, self.spec.merged(**options), self.method_style)
+        return Function(self.raw_f, self.app, self.spec.merged(**options), self.method_style, self.web)
 
     def keep_warm(self, warm_pool_size: int) -> None:
         self.spec.min_containers = warm_pool_size

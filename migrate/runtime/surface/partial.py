@@ -69,14 +69,33 @@ def _positional(name: str, arg: Any) -> None:
         )
 
 
+_FACTORIES = ("asgi", "wsgi", "server")
+
+
+def _check_target(name: str, f: Any) -> None:
+    """Modal decorators go below `@app.function()` / `@app.cls()`, never on top of them."""
+    if isinstance(f, Function):
+        raise InvalidError(f"Cannot stack `@modal.{name}` on top of `@app.function`. Hint: swap the order of the decorators.")
+    if isinstance(getattr(f, "user_cls", None), type):  # a `modal.Cls` (surface.cls imports this module)
+        raise InvalidError(f"Cannot stack `@modal.{name}` on top of `@app.cls()`. Hint: swap the order of the decorators.")
+
+
+def _check_factory(name: str, f: Callable[..., Any]) -> None:
+    """Web-app factories are called once, synchronously, with no arguments."""
+    if inspect.iscoroutinefunction(f):
+        raise InvalidError(f"The `@modal.{name}` decorator can't be applied to an async function.")
+    params = [p for p in inspect.signature(f).parameters.values() if p.name != "self"]
+    if params:
+        raise InvalidError(f"Functions decorated by `@modal.{name}` can't have parameters.")
+
+
 def _tag(name: str, flag: str, **opts: Any) -> Callable[[Any], PartialFunction]:
     def decorate(f: Any) -> PartialFunction:
         if isinstance(f, type):
             raise InvalidError(f"Cannot apply `@modal.{name}` to a class. Hint: consider applying to a method instead.")
-        if isinstance(f, Function):
-            raise InvalidError(
-                f"Cannot stack `@modal.{name}` on top of `@app.function`. Hint: swap the order of the decorators."
-            )
+        _check_target(name, f)
+        if opts.get("web") in _FACTORIES:
+            _check_factory(name, f.raw if isinstance(f, PartialFunction) else f)
         if isinstance(f, PartialFunction):
             flags, merged, raw = set(f.flags) | {flag}, {**f.opts, **opts}, f.raw
         else:
@@ -154,18 +173,26 @@ def web_server(port: int, *, startup_timeout: float = 5.0, label: str | None = N
 
 def concurrent(_warn_parentheses_missing: Any = None, *, max_inputs: int | None = None,  # type: ignore[no-untyped-def]
                target_inputs: int | None = None):
-    """Allow one container to run several inputs at once; on a class it applies to the whole class."""
+    """Allow one container to run several inputs at once; it belongs on the class (or the function)."""
     _positional("concurrent", _warn_parentheses_missing)
-    limit = max_inputs or target_inputs or 1
+    if max_inputs is not None and target_inputs is not None and target_inputs > max_inputs:
+        raise InvalidError("`target_inputs` parameter cannot be greater than `max_inputs`.")
+    if max_inputs is None:  # Modal checks it when @app.function/@app.cls reads the decorator
+        return _missing_max_inputs
 
     def decorate(f: Any) -> Any:
+        _check_target("concurrent", f)
         if isinstance(f, type):
-            f.__modal_concurrency__ = limit  # type: ignore[attr-defined]
+            f.__modal_concurrency__ = max_inputs  # type: ignore[attr-defined]
             return f
         pf = f if isinstance(f, PartialFunction) else PartialFunction(f, set(), {})
-        return PartialFunction(pf.raw, set(pf.flags), {**pf.opts, "concurrency": limit})
+        return PartialFunction(pf.raw, set(pf.flags) | {"concurrent"}, {**pf.opts, "concurrency": max_inputs})
 
     return decorate
+
+
+def _missing_max_inputs(f: Any) -> Any:
+    raise TypeError("`@modal.concurrent()` missing required argument: `max_inputs`.")
 
 
 def batched(_warn_parentheses_missing: Any = None, *, max_batch_size: int, wait_ms: int):  # type: ignore[no-untyped-def]
