@@ -88,21 +88,6 @@ class ImportTable:
             return f"{binding.module}.{binding.name}"
         return None
 
-    def spellings_of(self, module: str, this_module: str | None) -> set[str]:
-        """How this module names `module`: `import m` -> "m", `import m as x` -> "x",
-        `import pkg.m` -> "pkg.m", `from pkg import m` -> "m" (relative to `this_module`)."""
-        found = set()
-        for local, bindings in self.bindings.items():
-            for b in bindings:
-                if b.kind == "module" and b.module == module:
-                    found.add(local)
-                elif b.kind == "module" and b.name == module:
-                    found.add(module)
-                elif b.kind == "from" and absolute_module(this_module, b.module, b.level) is not None:
-                    if f"{absolute_module(this_module, b.module, b.level)}.{b.name}" == module:
-                        found.add(local)
-        return found
-
     # -- building ----------------------------------------------------------------------------------
 
     def _add(self, name: str, binding: Binding) -> None:
@@ -191,12 +176,3 @@ def module_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             for case in stmt.cases:
                 yield from module_level_statements(case.body)
 
-
-def absolute_module(this_module: str | None, module: str, level: int) -> str | None:
-    """The absolute name of the module `from <level dots><module> import ...` names in `this_module`."""
-    if not level:
-        return module
-    if this_module is None or level > this_module.count("."):
-        return None
-    package = this_module.split(".")[:-level]
-    return ".".join([*package, module] if module else package) or None

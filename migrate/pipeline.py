@@ -17,7 +17,7 @@ import libcst as cst
 from migrate.apply import Located, TextEdit, run_rules, text_edits
 from migrate.crash import internal_error
 from migrate.discover import display_path, find
-from migrate.parse import ParseFailure, parse_bytes, round_trips
+from migrate.parse import ParseFailure, parse_bytes, rewrite_problem
 from migrate.prefilter import applicable, could_change
 from migrate.project import Project, Source, build_project
 from migrate.read import ReadError, read_bytes
@@ -145,8 +145,8 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
     chosen = _rules_for(path, options)
     view, facts = project.views.get(key), project.facts.get(key)
     rules = applicable(data, [rule() for rule in chosen], project.relevant(key))
-    if getattr(view, "converted", None) or (facts is not None and facts.renames):
-        rules = [rule() for rule in chosen]  # call sites of conversions and renames need no trigger text
+    if getattr(view, "converted", None):
+        rules = [rule() for rule in chosen]  # call sites of conversions need no trigger text
     try:
         marked = b"noqa" in data.lower() or b"skip-file" in data
         text = data.decode(module.encoding, errors="replace") if marked else ""
@@ -160,8 +160,9 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
     result.fixed = outcome.fixed
     result.renames = {new: old for loc in outcome.found if loc.finding.fix for new, old in loc.finding.fix.renames}
     new = render(outcome.module, data)
-    if new != data and not round_trips(module, data):  # never write a file the parser cannot reproduce
-        result.error = "the parser cannot reproduce this file byte for byte; left alone (please report it)"
+    problem = rewrite_problem(module, data, new) if new != data else None
+    if problem is not None:
+        result.error = problem
         return result
     if new != data:
         result.changed = True

@@ -58,6 +58,16 @@ class Project:
     views: dict[Path, object] = field(default_factory=dict)
     indexes: list[ProjectIndex] = field(default_factory=list)
 
+    def facts_of(self, path: Path) -> ProjectFacts:
+        """The facts of a file of the run, or of another file of an indexed project."""
+        if path in self.facts:
+            return self.facts[path]
+        key = str(path.resolve())
+        for index in self.indexes:
+            if key in index.modules:
+                return ProjectFacts(index.lookup(key), key, index.renames)
+        return ProjectFacts()
+
     def relevant(self, path: Path) -> bool:
         """The file can matter although it never names `modal`: it imports an app, or a module of the
         project through which it may reach one."""
@@ -95,7 +105,7 @@ def build_project(
         if source.module is None and project.relevant(path):  # imports an app but never names `modal`
             source.module = parse(source.data)
     for planner in dict.fromkeys(rule.PLANNER for rule in rules if rule.PLANNER is not None):
-        project.views.update(planner(sources, rules, parse, requested))
+        project.views.update(planner(project, sources, rules, parse, requested))
     return project
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.metadata import ScopeProvider
 
 from migrate.model import Fix, ImportSpec, ModuleContext
-from migrate.imports import absolute_module
-from migrate.names import dotted_name
+from migrate.names import dotted_name, module_key
 from rules._project import Converted, ProjectView
 from rules._to_cls import call_problem, lookup_edits, unreadable_lookup
 
@@ -28,15 +28,15 @@ def call_sites(view: ProjectView, ctx: ModuleContext) -> list[CallSite]:
 def _call_sites(view: ProjectView, ctx: ModuleContext) -> list[CallSite]:
     sites: list[CallSite] = []
     for target in view.converted.values():
-        if target.module == view.module or target.root != view.root:
+        if target.module == view.key:
             continue
-        uses = imported_uses(ctx, view.module, target)
+        uses = imported_uses(ctx, target)
         imports: list[ImportSpec] = []
         lookups = lookup_edits(ctx, {target.function: target.class_name}, target.app_name, imports)
         if uses.empty and not lookups:
             continue
         fix = Fix(tuple([*uses.edits(target), *lookups]), tuple(dict.fromkeys(imports)))
-        message = f"`{target.function}` becomes the class `{target.class_name}` in `{target.module}`: call sites follow"
+        message = f"`{target.function}` becomes the class `{target.class_name}` in `{target.shown}`: call sites follow"
         sites.append(CallSite(uses.first if not uses.empty else lookups[0][0], fix, message, target))
     return sites
 
@@ -84,36 +84,39 @@ class ImportedUses:
         return edits
 
 
-def imported_uses(ctx: ModuleContext, this_module: str | None, target: Converted) -> ImportedUses:
+def imported_uses(ctx: ModuleContext, target: Converted) -> ImportedUses:
     found = ImportedUses()
+    lookup = ctx.facts.lookup
+    if lookup is None:
+        return found
     if target.function not in ctx.index.names and target.function not in ctx.shared("code", lambda c: c.module.code):
         return found
     found.lookup_problem = unreadable_lookup(ctx, target.function)
-    scope = ctx.scope
     found.parents = ctx.parents
     for node in ctx.index.import_froms:
-        if isinstance(node.names, cst.ImportStar) and resolve_from(this_module, node) == target.module:
+        imported = lookup.find(dotted_name(node.module) if node.module is not None else "", len(node.relative))
+        if imported != target.module:
+            continue
+        if isinstance(node.names, cst.ImportStar):
             found.star = node
-        if isinstance(node.names, cst.ImportStar) or resolve_from(this_module, node) != target.module:
             continue
         for alias in node.names:
             if isinstance(alias.name, cst.Name) and alias.name.value == target.function:
                 found.aliases.append(alias)
-                local = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore[union-attr]
-                for assignment in scope[local]:
-                    if assignment.node is node:
-                        found.references += [(alias, r.node) for r in assignment.references if isinstance(r.node, cst.Name)]
-    spellings = _module_spellings(ctx, this_module, target.module)
-    if spellings:
-        found.qualified = [a for a in ctx.index.attributes if a.attr.value == target.function and dotted_name(a.value) in spellings]
+                found.references += [(alias, name) for name in _references(ctx, node, alias)]
+    found.qualified = [
+        a for a in ctx.index.attributes
+        if a.attr.value == target.function and module_key(ctx.names.qualify(a.value)) == target.module
+    ]
     return found
 
 
-def _module_spellings(ctx: ModuleContext, this_module: str | None, module: str) -> set[str]:
-    """How this file names `module`: `import m` -> "m", `import m as x` -> "x", `from pkg import m` -> "m"."""
-    return ctx.names.table.spellings_of(module, this_module)
-
-
-def resolve_from(this_module: str | None, node: cst.ImportFrom) -> str | None:
-    """The absolute module an `ImportFrom` names (relative imports resolved against this module)."""
-    return absolute_module(this_module, dotted_name(node.module) if node.module is not None else "", len(node.relative))
+def _references(ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias) -> list[cst.Name]:
+    """Uses of the name an import binds, in the scope the import stands in."""
+    local = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore[union-attr]
+    scope = ctx.metadata.resolve(ScopeProvider).get(node)
+    found = []
+    for assignment in scope[local] if scope is not None else ():
+        if assignment.node is node:
+            found += [r.node for r in assignment.references if isinstance(r.node, cst.Name)]
+    return found

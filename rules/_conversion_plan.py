@@ -14,16 +14,18 @@ from typing import Callable, Mapping, Sequence
 
 import libcst as cst
 
-from migrate.discover import discover, display_path
-from migrate.index import project_root
-from migrate.model import ModuleContext, Rule
-from migrate.project import Source, import_root, module_name
+from migrate.discover import display_path
+from migrate.model import ModuleContext, ProjectFacts, Rule
+from migrate.project import Project, Source, module_name
 from rules._call_sites import imported_uses
 from rules._project import Converted, ProjectView
 from rules._to_cls import conversions
 
+Key = tuple[str, str]  # module key (its path in the project index), function
+
 
 def build_views(
+    project: Project,
     sources: Mapping[Path, Source],
     rules: Sequence[type[Rule]],
     parse: Callable[[bytes], cst.Module | None],
@@ -32,46 +34,46 @@ def build_views(
     """Each file's view of the run; `requested` names functions to convert (`--to-cls`) per file."""
     enabled = frozenset(r.CODE for r in rules)
     wanted = {path: (requested or {}).get(path.resolve(), frozenset()) for path in sources}
-    planned = _planned(sources, enabled, wanted)
+    keys = {path: str(path.resolve()) for path in sources}
+    planned = _planned(project, sources, enabled, wanted)
     if not planned:
-        return {p: ProjectView(module_name(p), import_root(p), requested=w) for p, w in wanted.items() if w}
-    names = {path: module_name(path) for path in sources}
-    problems: dict[tuple[str, str], str] = {}
-    users = _importers(sources, planned, parse)
-    for path, module in users.items():
-        _check_uses(ModuleContext(module, enabled), path, planned, problems, in_run=True)
-    for path, module in _outside_importers(sources, planned, parse).items():
-        _check_uses(ModuleContext(module, enabled), path, planned, problems, in_run=False)
+        return {p: ProjectView(keys[p], requested=w) for p, w in wanted.items() if w}
+    problems: dict[Key, str] = {}
+    for path, module in _importers(sources, planned, parse).items():
+        _check_uses(ModuleContext(module, enabled, facts=project.facts_of(path)), path, planned, problems, in_run=True)
+    for path, module in _outside_importers(project, keys.values(), planned, parse).items():
+        _check_uses(ModuleContext(module, enabled, facts=project.facts_of(path)), path, planned, problems, in_run=False)
     accepted = {key: c for key, c in planned.items() if key not in problems}
     views = {}
     for path in sources:
-        root = import_root(path)
-        mine = {f: why for (r, m, f), why in problems.items() if m == names[path] and r == root}
-        views[path] = ProjectView(names[path], root, mine, accepted, wanted[path])
+        mine = {f: why for (m, f), why in problems.items() if m == keys[path]}
+        views[path] = ProjectView(keys[path], mine, accepted, wanted[path])
     return views
 
 
-Key = tuple[str, str, str]  # import root, module, function
-
-
-def _planned(sources: Mapping[Path, Source], enabled: frozenset[str], wanted: Mapping[Path, frozenset[str]]) -> dict[Key, Converted]:
+def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozenset[str], wanted: Mapping[Path, frozenset[str]]) -> dict[Key, Converted]:
     planned = {}
     for path, source in sources.items():
-        name = module_name(path)
-        if source.module is None or name is None:
+        if source.module is None or path.suffix not in (".py", ".pyi"):
             continue
-        root = import_root(path)
-        view = ProjectView(name, root, requested=wanted[path]) if wanted[path] else None
-        for c in conversions(ModuleContext(source.module, enabled, project=view)):
+        key = str(path.resolve())
+        view = ProjectView(key, requested=wanted[path]) if wanted[path] else None
+        facts = project.facts_of(path)
+        for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts)):
             if c.reason is None:
                 is_async = c.function.asynchronous is not None
-                code = c.shapes[0].code
-                planned[(root, name, c.name)] = Converted(name, c.name, c.class_name, code, c.app_name, is_async, root)
+                shown = module_name(path) or path.stem
+                planned[(key, c.name)] = Converted(key, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async, shown)
     return planned
 
 
 def _mentions(data: bytes, planned: Mapping[Key, Converted]) -> bool:
-    return any(f.encode() in data and m.rsplit(".", 1)[-1].encode() in data for _, m, f in planned)
+    return any(f.encode() in data and _stem(m).encode() in data for m, f in planned)
+
+
+def _stem(key: str) -> str:
+    path = Path(key)
+    return path.parent.name if path.name == "__init__.py" else path.stem
 
 
 def _importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
@@ -87,32 +89,27 @@ def _importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: igno
     return found
 
 
-def _outside_importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
+def _outside_importers(project: Project, in_run, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
     """Files of the project that are not in the run (pre-commit passes only staged files)."""
-    in_run = {p.resolve() for p in sources}
+    run = set(in_run)
     found = {}
-    for root in {project_root(p) for p in sources}:
-        for path in discover([root]):
-            if path.resolve() in in_run:
+    for index in project.indexes:
+        for key, entry in index.modules.items():
+            if key in run or entry.data is None or not _mentions(entry.data, planned):
                 continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            if _mentions(data, planned):
-                module = parse(data)
-                if module is not None:
-                    found[path] = module
+            module = parse(entry.data)
+            if module is not None:
+                found[entry.path] = module
     return found
 
 
 def _check_uses(ctx, path, planned, problems, *, in_run: bool) -> None:  # type: ignore[no-untyped-def]
     bound = set(ctx.names.bound)
-    this_module, root, display = module_name(path), import_root(path), display_path(path)
+    this, display = str(path.resolve()), display_path(path)
     for key, target in planned.items():
-        if target.module == this_module or target.root != root:
+        if target.module == this:
             continue
-        uses = imported_uses(ctx, this_module, target)
+        uses = imported_uses(ctx, target)
         if uses.empty:
             continue
         if not in_run:

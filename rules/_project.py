@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Converted:
-    """A function of module `module` that becomes class `class_name` (reported under `code`)."""
+    """A function of module `module` (its key in the project index) that becomes class `class_name`."""
 
     module: str
     function: str
@@ -23,15 +23,14 @@ class Converted:
     code: str
     app_name: str | None
     is_async: bool = False
-    root: str = ""  # the folder the module is imported from: modules of other roots are other modules
+    shown: str = ""  # the module's dotted name, for messages
 
 
 @dataclass
 class ProjectView:
-    module: str | None  # this module's dotted name, when it can be known
-    root: str = ""  # the folder this module is imported from
+    key: str | None  # this module's key in the project index, when it is known
     problems: dict[str, str] = field(default_factory=dict)  # own function -> why another file blocks it
-    converted: dict[tuple[str, str, str], Converted] = field(default_factory=dict)  # conversions of the whole run
+    converted: dict[tuple[str, str], Converted] = field(default_factory=dict)  # conversions of the whole run
     requested: frozenset[str] = frozenset()  # functions of this module to convert even without a shape
 
     def problem(self, function: str) -> str | None:
