@@ -150,7 +150,7 @@ def run(
 
     Arguments after the target go to the entrypoint (`--name value`, `--flag`).
     """
-    from migrate.runtime import render_timeline, run_app
+    from migrate.runtime.command import run_command
 
     out, err = _consoles(no_color)
     path_text, _, entrypoint = target.partition("::")
@@ -161,14 +161,8 @@ def run(
     if semantics not in ("current", "legacy"):
         err.print("error: --semantics is current or legacy", markup=False)
         raise typer.Exit(EXIT_USAGE)
-    result = run_app(path, entrypoint or None, semantics=semantics, trace_path=trace, exit_grace=exit_grace,
-                     timeout=timeout, args=list(ctx.args))
-    sys.stdout.write(result.stdout)
-    sys.stderr.write(result.stderr)
-    render_timeline(result.events, out)
-    if result.error is not None:
-        err.print(f"error: {result.error}", markup=False)
-        raise typer.Exit(1)
+    raise typer.Exit(run_command(path, entrypoint or None, semantics=semantics, trace_path=trace,
+                                 exit_grace=exit_grace, timeout=timeout, args=list(ctx.args), out=out, err=err))
 
 
 verify_app = typer.Typer(add_completion=False, rich_markup_mode=None)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import state, trace
+from .live import stream
 
 SEMANTICS = ("current", "legacy")
 _DRIVER = "from migrate.runtime.driver import main; main()"
@@ -27,14 +28,18 @@ class RunResult:
     stderr: str
     events: list[dict[str, Any]]
     error: str | None
+    interrupted: bool = False  # SIGINT/SIGTERM reached `migrate run` (live runs only)
 
 
 def run_app(path: Path, entrypoint: str | None = None, *, semantics: str = "current",
             trace_path: Path | None = None, exit_grace: float = 30.0, timeout: float = 300.0,
-            args: list[str] = [], module: str | None = None, extra_paths: list[str] = []) -> RunResult:  # noqa: B006
+            args: list[str] = [], module: str | None = None, extra_paths: list[str] = [],  # noqa: B006
+            live: bool = False) -> RunResult:
     """Run the app's local entrypoint in a subprocess, like `modal run FILE[::ENTRYPOINT]`.
 
     `module`/`extra_paths` let verify import a rewritten copy under the original module name.
+    `live` copies the output to this process's stdout/stderr as it is produced (container lines
+    prefixed on a terminal) and handles Ctrl-C like `modal run` (see live.py).
     """
     if semantics not in SEMANTICS:
         raise ValueError(f"semantics must be one of {SEMANTICS}, not {semantics!r}")
@@ -46,27 +51,43 @@ def run_app(path: Path, entrypoint: str | None = None, *, semantics: str = "curr
         "path": str(Path(path).resolve()), "entrypoint": entrypoint, "semantics": semantics,
         "run_dir": str(run_dir), "trace_path": str(trace_file.resolve()), "exit_grace": exit_grace,
         "args": list(args), "module": module, "extra_paths": list(extra_paths),
+        "decorate": live and sys.stdout.isatty(),
     }
     (run_dir / "config.json").write_text(json.dumps(config))
     try:
-        returncode, stdout, stderr, error = _run_driver(run_dir / "config.json", timeout)
+        interrupted = False
+        if live:
+            returncode, stdout, stderr, error, interrupted = stream(
+                _command(run_dir / "config.json"), _env(), timeout, exit_grace + 5)
+        else:
+            returncode, stdout, stderr, error = _run_driver(run_dir / "config.json", timeout)
         events = trace.read(trace_file)
+        if interrupted and error is None:
+            error = "interrupted"
         if returncode != 0 and error is None:
             error = _describe_failure(returncode, stderr)
         if error is not None:
             _kill_leftovers(events)
-        return RunResult(returncode, stdout, stderr, events, error)
+        return RunResult(returncode, stdout, stderr, events, error, interrupted)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _run_driver(config_path: Path, timeout: float) -> tuple[int, str, str, str | None]:
+def _command(config_path: Path) -> list[str]:
+    return [sys.executable, "-c", _DRIVER, str(config_path)]
+
+
+def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH", "")]))
     env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def _run_driver(config_path: Path, timeout: float) -> tuple[int, str, str, str | None]:
     process = subprocess.Popen(
-        [sys.executable, "-c", _DRIVER, str(config_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=env, start_new_session=True,
+        _command(config_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        start_new_session=True,
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import cloudpickle
 
-from . import environment, importhook, state, trace, volumes
+from . import environment, importhook, output, state, trace, volumes
 from .surface import _lifecycle as lifecycle
 from .surface.cls import Obj
 from .surface.exception import ExecutionError, FunctionTimeoutError
@@ -180,7 +180,12 @@ class ContainerProcess:
             ok, data = True, cloudpickle.dumps(value)
             trace.emit("output", self.target, name, input_id=call_id, ok=True, digest=trace.digest(value),
                        value=trace.short_repr(value))
-        except (KeyboardInterrupt, GeneratorExit):
+        except KeyboardInterrupt:
+            # SIGINT (shutdown, preemption) interrupts the input; the container then runs its exit hooks.
+            trace.emit("output", self.target, name, input_id=call_id, ok=False, error="KeyboardInterrupt",
+                       message="input interrupted by SIGINT", cancelled=True)
+            raise
+        except GeneratorExit:
             raise
         except BaseException as exc:  # one failed input does not stop the container
             traceback.print_exc()
@@ -250,6 +255,8 @@ def setup(config: dict[str, Any], cid: str) -> None:
         trace_path=Path(config["trace_path"]), hub_address=tuple(config["hub_address"]),
         hub_authkey=config["hub_authkey"], container_id=cid,
     ))
+    if config.get("decorate"):
+        output.prefix_streams(cid)
     importhook.install()
     environment.block_network()
     os.environ.update(config["env"])

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import json
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -17,6 +18,8 @@ from .surface import _lifecycle as lifecycle
 from .hub import Hub
 from .supervisor import Supervisor
 from .surface.cls import Cls
+
+INTERRUPTED = 130  # exit code after Ctrl-C, as a shell reports SIGINT
 
 def _entrypoint(name: str | None) -> Any:
     found = {n: e for app in state.APPS for n, e in app.local_entrypoints.items()}
@@ -59,11 +62,14 @@ def run(config: dict[str, Any]) -> int:
     state.set_context(state.RunContext(
         role="local", semantics=config["semantics"], run_dir=Path(config["run_dir"]),
         trace_path=Path(config["trace_path"]), hub_address=hub.address, hub_authkey=hub.authkey,
+        decorate=bool(config.get("decorate")),
     ))
     importhook.install()
     environment.block_network()
     try:
         _import_app(config)
+    except KeyboardInterrupt:
+        return INTERRUPTED
     except BaseException as exc:
         return _failed(exc)
     entry = _entrypoint(config.get("entrypoint"))
@@ -80,12 +86,14 @@ def run(config: dict[str, Any]) -> int:
         if inspect.isawaitable(result):
             asyncio.run(_await(result))
     except KeyboardInterrupt:
-        code, interrupted = 130, True
+        code, interrupted = INTERRUPTED, True
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException as exc:
         code = _failed(exc)
     finally:
+        # The shutdown itself is not interrupted: a second Ctrl-C makes `migrate run` kill the run.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         supervisor.shutdown(interrupt=interrupted)
     return code
 

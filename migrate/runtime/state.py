@@ -21,6 +21,7 @@ class RunContext:
     hub_address: tuple[str, int]
     hub_authkey: bytes
     container_id: str | None = None
+    decorate: bool = False  # output goes to a terminal: container lines get a coloured prefix
 
 
 _context: RunContext | None = None

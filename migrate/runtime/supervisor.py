@@ -91,7 +91,7 @@ class Pool:
             "semantics": ctx.semantics, "sys_path": list(sys.path), "run_dir": str(ctx.run_dir),
             "trace_path": str(ctx.trace_path), "hub_address": ctx.hub_address, "hub_authkey": ctx.hub_authkey,
             "env": env, "mounts": mounts_for(app, self.spec), "concurrency": self.spec.concurrency,
-            "single_use": self.spec.single_use, "timeout": self.spec.timeout,
+            "single_use": self.spec.single_use, "timeout": self.spec.timeout, "decorate": ctx.decorate,
         }
 
     def alive(self) -> list[Container]:

@@ -25,6 +25,8 @@ def describe(event: dict[str, Any]) -> str:
         return f"web app {method} ({event.get('kind')})"
     if kind == "input":
         return f"input {method}({event.get('args', '')[:6]})"
+    if kind == "output" and event.get("cancelled"):
+        return f"output {method} -> cancelled by SIGINT"
     if kind == "output":
         outcome = event.get("value", "") if event.get("ok") else f"raised {event.get('error')}"
         return f"output {method} -> {outcome}"
