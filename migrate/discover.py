@@ -1,14 +1,16 @@
 """Pipeline stage 1: turn the paths a user gave into the Python files to process.
 
 Symlinks are resolved here, so that no later stage writes through one: a link to a file inside the
-tree stands for that file (processed once), a link that leaves the tree, a broken link and a link
-loop are reported and left alone. The tree is the directory given; for a file given by name, the
-working directory when the file is below it, else the file's own folder.
+tree stands for that file (processed once); a link that leaves the tree, a broken link, a link loop
+and anything that is not a regular file (a FIFO would block its reader) are reported and left
+alone. The tree is the directory given; for a file given by name, the working directory when the
+file is below it, else the file's own folder.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,7 @@ SOURCE_SUFFIXES = (".py", ".pyi")
 @dataclass
 class Discovery:
     files: list[Path] = field(default_factory=list)
-    skipped: list[tuple[Path, str]] = field(default_factory=list)  # symlinks left alone, with the reason
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # left alone, with the reason
     temporaries: list[Path] = field(default_factory=list)  # stale temporary files of an interrupted run
 
 
@@ -41,7 +43,7 @@ def discover(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = Non
 
 
 def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -> Discovery:
-    """Like `discover`, with the symlinks it left alone and the stale temporary files it saw."""
+    """Like `discover`, with what it left alone (symlinks, FIFOs) and the stale temporary files it saw."""
     found = Discovery()
     seen: set[Path] = set()
     for path in paths:
@@ -82,9 +84,22 @@ def _temporaries_of(file: Path) -> list[Path]:
 
 
 def _real(file: Path, tree: Path, found: Discovery) -> Path | None:
-    """The file itself, or for a symlink the file it points to when that is inside the tree."""
-    if not file.is_symlink():
-        return file
+    """The file itself, or for a symlink the file it points to when that is inside the tree; None for
+    what must be left alone (a FIFO or device would block or harm every later reader)."""
+    real = _link_target(file, tree, found) if file.is_symlink() else file
+    if real is None:
+        return None
+    try:
+        mode = real.stat().st_mode
+    except OSError:  # gone already: the read stage says so
+        return real
+    if not stat.S_ISREG(mode):
+        found.skipped.append((file, "not a regular file; left alone"))
+        return None
+    return real
+
+
+def _link_target(file: Path, tree: Path, found: Discovery) -> Path | None:
     try:
         target = file.resolve(strict=True)
     except FileNotFoundError:

@@ -35,9 +35,21 @@ def parse_bytes(data: bytes) -> cst.Module:
     return _keep_final_cr(module, data)
 
 
-def round_trips(module: cst.Module, data: bytes) -> bool:
-    """Whether the unchanged tree renders to the very bytes it was parsed from."""
-    return module.bytes == data
+def rewrite_problem(module: cst.Module, data: bytes, new: bytes) -> str | None:
+    """Why `new` must not replace `data` (parsed as `module`), or None: the last guard before a write."""
+    if module.bytes != data:
+        return "the parser cannot reproduce this file byte for byte; left alone (please report it)"
+    if _python_accepts(data) and not _python_accepts(new):
+        return "internal error: a fix produced code Python cannot parse; left alone (please report it)"
+    return None
+
+
+def _python_accepts(data: bytes) -> bool:
+    try:
+        compile(data, "<file>", "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _refuse_nul(data: bytes) -> None:

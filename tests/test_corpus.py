@@ -28,13 +28,6 @@ UNTOUCHED = re.compile(rb"# untouched:begin\n.*?# untouched:end\n", re.S)
 FIX = Options("fix", ALL_RULES)
 
 
-# Entries where a rule leaves broken code: listed here with the reason, not fixed in this suite.
-RULE_BUGS = {
-    "old_multi_package": "MOD301 renames `stub` in shop/common.py although shop/recommender.py and shop/main.py "
-    "import it by that name (`from shop.common import stub`): the migrated package fails to import",
-}
-
-
 @dataclass
 class Migrated:
     folder: Path
@@ -89,9 +82,7 @@ def test_the_corpus_is_large_and_mixed() -> None:
     assert sum((CORPUS / e).is_dir() for e in ENTRIES) >= 4
 
 
-@pytest.mark.parametrize(
-    "entry", [pytest.param(e, marks=pytest.mark.xfail(reason=RULE_BUGS[e], strict=True)) if e in RULE_BUGS else e for e in ENTRIES]
-)
+@pytest.mark.parametrize("entry", ENTRIES)
 def test_corpus_program_migrates_cleanly(entry: str, migrated: dict[str, Migrated]) -> None:
     m = migrated[entry]
     before, after = m.before, m.after

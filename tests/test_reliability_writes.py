@@ -169,3 +169,25 @@ def test_sigint_during_a_write_waits_for_the_file_to_be_complete(tmp_path: Path,
     assert path.read_bytes() == b"new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_fix_that_breaks_the_syntax_is_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import migrate.pipeline as pipeline
+
+    path = tmp_path / "m.py"
+    path.write_bytes(LEGACY)
+    monkeypatch.setattr(pipeline, "render", lambda module, original=None: module.bytes + b"def (:\n")
+    result = process_file(path, FIX)
+    assert result.error is not None and "a fix produced code Python cannot parse" in result.error
+    assert not result.changed and path.read_bytes() == LEGACY
+
+
+def test_a_tree_that_does_not_reproduce_its_bytes_is_never_written() -> None:
+    import libcst as cst
+
+    from migrate.parse import rewrite_problem
+
+    module = cst.parse_module(b"x = 1\n")
+    assert rewrite_problem(module, b"x = 1\n", b"x = 2\n") is None
+    problem = rewrite_problem(module, b"x  =  1\n", b"x = 2\n")
+    assert problem is not None and "cannot reproduce this file byte for byte" in problem
