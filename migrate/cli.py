@@ -144,6 +144,7 @@ def run(
     trace: Optional[Path] = typer.Option(None, "--trace", help="Write the lifecycle trace here (JSON lines)."),
     exit_grace: float = typer.Option(30.0, "--exit-grace", help="Seconds exit hooks get at container shutdown."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds before the whole run is stopped."),
+    timeline: Optional[Path] = typer.Option(None, "--timeline", help="Draw the containers over time (.svg or .html)."),
     no_color: bool = typer.Option(False, "--no-color"),
 ) -> None:
     """Run a Modal app locally under the reference runtime, like `modal run`, and show its container timeline.
@@ -162,7 +163,8 @@ def run(
         err.print("error: --semantics is current or legacy", markup=False)
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(run_command(path, entrypoint or None, semantics=semantics, trace_path=trace,
-                                 exit_grace=exit_grace, timeout=timeout, args=list(ctx.args), out=out, err=err))
+                                 exit_grace=exit_grace, timeout=timeout, args=list(ctx.args), out=out, err=err,
+                                 timeline=timeline))
 
 
 verify_app = typer.Typer(add_completion=False, rich_markup_mode=None)
@@ -172,6 +174,7 @@ verify_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 def verify(
     paths: list[Path] = typer.Argument(..., help="Files or directories to migrate in memory and verify."),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds each run may take."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report: before/after timelines per file."),
     no_color: bool = typer.Option(False, "--no-color"),
 ) -> None:
     """Prove a migration: run each file the migration would change before (legacy semantics) and after
@@ -180,7 +183,7 @@ def verify(
     from migrate.verification import verify_paths
 
     out, err = _consoles(no_color)
-    raise typer.Exit(verify_paths(paths, timeout, out, err))
+    raise typer.Exit(verify_paths(paths, timeout, out, err, report))
 
 
 SUBCOMMANDS = {"rule": rule_app, "run": run_app, "verify": verify_app}

@@ -22,9 +22,12 @@ from migrate.project import import_root
 from rules import ALL_RULES
 
 
-def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Console) -> int:
-    """Verify every file the migration changes; 0 when all behave the same, 1 otherwise, 2 on errors."""
+def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Console, report: Path | None = None) -> int:
+    """Verify every file the migration changes; 0 when all behave the same, 1 otherwise, 2 on errors.
+
+    `report` writes an HTML page with each file's before/after timelines and verdict."""
     from migrate.runtime import verify_project
+    from migrate.runtime.report import verify_report_html
 
     results = list(process_paths(paths, Options("diff", ALL_RULES)))
     changed = [r for r in results if r.output is not None]
@@ -41,15 +44,17 @@ def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Conso
                               converted=frozenset(renames.values()), timeout=timeout)
 
     # Each verification runs its programs in subprocesses: run them side by side, report in order.
+    verdicts = []
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         for result, verdict in zip(changed, pool.map(one, changed)):
             counts[verdict.status] += 1
+            verdicts.append((result.display, verdict))
             _report(result, verdict, out)
-    out.print(Text(
-        f"verified: {counts['equal']} equal, {counts['different']} different, "
-        f"{counts['not-verifiable']} not verifiable, {counts['error']} errors",
-        style="bold",
-    ))
+    summary = (f"verified: {counts['equal']} equal, {counts['different']} different, "
+               f"{counts['not-verifiable']} not verifiable, {counts['error']} errors")
+    out.print(Text(summary, style="bold"))
+    if report is not None:
+        report.write_text(verify_report_html(verdicts, summary), encoding="utf-8")
     if counts["error"]:
         return 2
     return 1 if counts["different"] else 0

@@ -103,3 +103,12 @@ def test_verify_reports_files_without_an_entrypoint(tmp_path: Path, args: list[s
     result = migrate(*args, "lib.py", cwd=tmp_path)
     assert result.returncode == 0
     assert "lib.py: not-verifiable" in result.stdout
+
+
+def test_verify_writes_a_self_contained_report(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    result = migrate("verify", str(FIXTURES / "01_sync_enter_exit" / "before.py"), "--report", str(report), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = report.read_text()
+    assert "data-status='equal'" in text and text.count("<svg") == 3  # before, after, unmigrated on current
+    assert "<script" not in text and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
