@@ -36,6 +36,15 @@ CASES = {
             def f(self):
                 pass
     """, "InvalidError", "Interface decorators cannot be combined with lifecycle decorators."),
+    # _partial_function.py, validate_flag_composition
+    "method_with_web_decorator": ("""
+        @app.cls()
+        class C:
+            @modal.method()
+            @modal.fastapi_endpoint()
+            def f(self):
+                pass
+    """, "InvalidError", "Callable decorators cannot be combined with web interface decorators."),
     # _partial_function.py, validate_obj_compatibility (require_sync)
     "async_asgi_factory": ("""
         @app.function()
