@@ -22,6 +22,16 @@ from rules.gpu_objects_to_strings import GpuObjectsToStrings
 from rules.image_copy_local import ImageCopyLocal
 from rules.init_to_parameters import InitToParameters
 from rules.lookup_to_from_name import LookupToFromName
+from rules.persisted_to_from_name import PersistedToFromName
+from rules.new_to_ephemeral import NewToEphemeral
+from rules.secret_from_dict import SecretFromDict
+from rules.secret_to_secrets import SecretToSecrets
+from rules.call_to_remote import CallToRemote
+from rules.object_methods_renamed import ObjectMethodsRenamed
+from rules.modal_names_renamed import ModalNamesRenamed
+from rules.network_file_system_deprecated import NetworkFileSystemDeprecated
+from rules.keep_warm_method import KeepWarmMethod
+from rules.update_autoscaler_method import UpdateAutoscalerMethod
 from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
 from rules.unused_noqa import UnusedNoqa
@@ -51,6 +61,16 @@ ALL_RULES: tuple[type[Rule], ...] = (
     GpuObjectsToStrings,
     ImageCopyLocal,
     LookupToFromName,
+    PersistedToFromName,
+    NewToEphemeral,
+    SecretFromDict,
+    SecretToSecrets,
+    CallToRemote,
+    ObjectMethodsRenamed,
+    ModalNamesRenamed,
+    NetworkFileSystemDeprecated,
+    KeepWarmMethod,
+    UpdateAutoscalerMethod,
     UnusedNoqa,
 )
 
