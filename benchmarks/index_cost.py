@@ -87,7 +87,7 @@ def measure(root: Path, repeat: int) -> dict[str, float]:
 
     def index_all() -> int:
         index = ProjectIndex.build(root, list(discover([root])), lambda p: p.read_bytes())
-        return sum(index.names(k).meaning(n) == APP for k, e in index.modules.items() if e.relevant for n in index.names(k).meanings)
+        return sum(index.names(k).meaning(n) == APP for k in list(index.all_modules()) if index.relevant(k) for n in index.names(k).meanings)
 
     modal_files = [p for p in files if b"modal" in p.read_bytes() or b"stub" in p.read_bytes()]
     baseline = best_of(repeat, read_all)

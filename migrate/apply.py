@@ -48,9 +48,14 @@ class Outcome:
 
 
 def check(
-    module: cst.Module, rules: Sequence[Rule], project: object = None, facts: ProjectFacts | None = None
+    module: cst.Module,
+    rules: Sequence[Rule],
+    project: object = None,
+    facts: ProjectFacts | None = None,
+    source: bytes | None = None,
 ) -> list[Finding]:
-    ctx = ModuleContext(module, frozenset(rule.CODE for rule in rules), project=project, facts=facts or ProjectFacts())
+    enabled = frozenset(rule.CODE for rule in rules)
+    ctx = ModuleContext(module, enabled, project=project, facts=facts or ProjectFacts(), source=source)
     return [finding for rule in rules for finding in rule.check(ctx)]
 
 
@@ -63,6 +68,7 @@ def run_rules(
     project: object = None,
     facts: ProjectFacts | None = None,
     text: str | None = None,
+    source: bytes | None = None,
 ) -> Outcome:
     """Findings of `rules` on `module`, and with `fix` the module after applying their fixes.
 
@@ -74,7 +80,7 @@ def run_rules(
     if skips_file(text):
         return Outcome(module, [], [])
     noqa = Suppressions.of(text)
-    findings = check(module, rules, project, facts)
+    findings = check(module, rules, project, facts, source)
     if noqa is not None:
         findings = noqa.keep(module, findings, record=True)
     found = locate(module, findings) + _unused_noqa(noqa, rules)

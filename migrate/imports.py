@@ -13,10 +13,12 @@ object, a module of the project) is the resolver's business.
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 Kind = Literal["module", "from", "call", "alias", "def", "class", "other"]
+_TABLES: dict[bytes, "ImportTable"] = {}  # content hash -> table, for the whole process
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ class ImportTable:
         except (SyntaxError, ValueError):
             return cls(parsed=False)
         return cls.of_tree(tree)
+
+    @classmethod
+    def cached(cls, data: bytes) -> "ImportTable":
+        """`of_source`, once per content: the index and the rules read the same bytes."""
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if digest not in _TABLES:
+            _TABLES[digest] = cls.of_source(data)
+        return _TABLES[digest]
 
     @classmethod
     def of_tree(cls, tree: ast.Module) -> "ImportTable":

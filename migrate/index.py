@@ -19,7 +19,6 @@ with `ast`; tables are cached by content hash.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from migrate.imports import ImportTable
 from migrate.names import APP, OTHER, ModalNames, module_key, module_meaning
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
-_TABLES: dict[bytes, ImportTable] = {}  # content hash -> table, for every index of the process
 Origin = tuple[str, str]  # (module key, name): where an app is defined
 
 
@@ -40,12 +38,21 @@ class ModuleEntry:
     """A module of the project: a file, or a folder that is a namespace package."""
 
     path: Path
-    data: bytes | None = None  # None for folders and unreadable files
-    relevant: bool = False  # passed the prefilter: its names are read
+    read: Callable[[Path], bytes | None] | None = None  # None for folders
+    _data: bytes | None = None
+    _read: bool = False
 
     @property
     def key(self) -> str:
         return str(self.path)
+
+    @property
+    def data(self) -> bytes | None:
+        """The file's bytes, read when first asked for; None for folders and unreadable files."""
+        if not self._read:
+            self._data = self.read(self.path) if self.read is not None else None
+            self._read = True
+        return self._data
 
 
 @dataclass
@@ -53,22 +60,46 @@ class ProjectIndex:
     """Every module of one project, by key (its resolved path)."""
 
     root: Path
-    modules: dict[str, ModuleEntry] = field(default_factory=dict)
+    read: Callable[[Path], bytes | None]
+    lister: Callable[[], Iterable[Path]] | None = None  # the whole tree, listed only when a question needs it
+    modules: dict[str, ModuleEntry] = field(default_factory=dict)  # the modules met so far
     renames: dict[Origin, str] = field(default_factory=dict)  # (key, old name) -> new name, accepted for the run
     renamed: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, new name) -> old name
     _names: dict[str, ModalNames] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
+    _relevant: set[str] | None = None  # the prefilter's answer, once a question needs the whole tree
 
     @classmethod
-    def build(cls, root: Path, files: Iterable[Path], read: Callable[[Path], bytes | None]) -> "ProjectIndex":
-        index = cls(root.resolve())
+    def build(
+        cls,
+        root: Path,
+        files: Iterable[Path],
+        read: Callable[[Path], bytes | None],
+        lister: Callable[[], Iterable[Path]] | None = None,
+    ) -> "ProjectIndex":
+        """An index that knows `files`; other modules are met through imports (a look at the file
+        system) or, for questions about the whole tree, through `lister`. Nothing is read until a
+        question needs it."""
+        index = cls(root.resolve(), read, lister)
         for file in files:
-            path = file.resolve()
-            index.modules[str(path)] = ModuleEntry(path, read(file))
-            for folder in _folders_between(index.root, path.parent):
-                index.modules.setdefault(str(folder), ModuleEntry(folder))
-        index._prefilter()
+            index._add(file.resolve())
         return index
+
+    def _add(self, path: Path) -> str:
+        key = str(path)
+        if key not in self.modules:
+            self.modules[key] = ModuleEntry(path, self.read if path.suffix else None)
+            for folder in _folders_between(self.root, path.parent):
+                self.modules.setdefault(str(folder), ModuleEntry(folder))
+        return key
+
+    def all_modules(self) -> dict[str, ModuleEntry]:
+        """Every module of the tree (listing it the first time)."""
+        if self.lister is not None:
+            for file in self.lister():
+                self._add(file.resolve())
+            self.lister = None
+        return self.modules
 
     # -- what modules are ----------------------------------------------------------------------
 
@@ -85,12 +116,9 @@ class ProjectIndex:
 
     def table(self, key: str) -> ImportTable:
         entry = self.modules.get(key)
-        if entry is None or entry.data is None or not entry.relevant:
+        if entry is None or entry.data is None:
             return ImportTable()
-        digest = hashlib.blake2b(entry.data, digest_size=16).digest()
-        if digest not in _TABLES:
-            _TABLES[digest] = ImportTable.of_source(entry.data)
-        return _TABLES[digest]
+        return ImportTable.cached(entry.data)
 
     def names(self, key: str) -> ModalNames:
         """The resolver of one module, with imports followed through the project."""
@@ -128,12 +156,27 @@ class ProjectIndex:
         else:
             target = base.joinpath(*parts)
             candidates = [target.with_name(f"{target.name}.py"), target / "__init__.py", target]
-        return next((str(c) for c in candidates if str(c) in self.modules), None)
+        return next((self._existing(c) for c in candidates if self._existing(c) is not None), None)
+
+    def _existing(self, candidate: Path) -> str | None:
+        """The key of a module at `candidate`, met before or found on disk inside the tree."""
+        key = str(candidate)
+        if key in self.modules:
+            return key
+        if self.lister is None or (candidate != self.root and self.root not in candidate.parents):
+            return None  # the tree is listed whole, or the path is outside it
+        if candidate.suffix == ".py" and candidate.is_file() or not candidate.suffix and candidate.is_dir():
+            return self._add(candidate) if candidate.suffix else self._add_folder(candidate)
+        return None
+
+    def _add_folder(self, folder: Path) -> str:
+        self.modules.setdefault(str(folder), ModuleEntry(folder))
+        return str(folder)
 
     def _roots(self, importer: Path) -> list[Path]:
         folder = importer.parent if importer.suffix else importer
         top = folder
-        while str(top / "__init__.py") in self.modules:
+        while self._existing(top / "__init__.py") is not None:
             top = top.parent
         return list(dict.fromkeys([folder, top, self.root, self.root / "src"]))
 
@@ -178,8 +221,8 @@ class ProjectIndex:
 
     def users(self, origin: Origin) -> Iterator[str]:
         """Modules other than the defining one that use the app: imports, aliases, `mod.name`."""
-        for key, entry in self.modules.items():
-            if key == origin[0] or entry.data is None or not entry.relevant:
+        for key, entry in list(self.all_modules().items()):
+            if key == origin[0] or not self.relevant(key):
                 continue
             names = self.names(key)
             if any(origin in names.origins.get(local, ()) for local in names.meanings):
@@ -204,24 +247,56 @@ class ProjectIndex:
 
     # -- prefilter -----------------------------------------------------------------------------
 
-    def _prefilter(self) -> None:
+    def relevant(self, key: str) -> bool:
+        """The module mentions Modal, or imports (to a fixpoint) a module that does."""
+        entry = self.modules.get(key)
+        if entry is None or entry.data is None or b"import" not in entry.data:
+            return entry is not None and entry.data is not None and b"modal" in entry.data
+        if b"modal" in entry.data:
+            return True
+        if self._relevant is None:
+            self._relevant = self._prefilter()
+        return key in self._relevant
+
+    def may_import_project_modules(self, key: str) -> bool:
+        """Some import statement of the module names a module of the project: a relative import, or
+        an absolute one whose first name is a file or folder in one of the importer's roots."""
+        data = self.modules[key].data or b""
+        if b"import" not in data:
+            return False
+        roots = self._roots(Path(key))
+        for module, names in _import_statements(data):
+            if module.startswith(b"."):
+                return True
+            for top in [module.split(b".")[0]] if module else [n.split(b".")[0] for n in names]:
+                name = top.decode(errors="replace")
+                if any(self._existing(r / f"{name}.py") or self._existing(r / name) for r in roots):
+                    return True
+        return False
+
+    def _prefilter(self) -> set[str]:
         """Files that mention Modal, then, until nothing changes, files that import one of them."""
+        relevant: set[str] = set()
         words: set[bytes] = set()
-        for entry in self.modules.values():
-            if entry.data is not None and b"modal" in entry.data:
-                entry.relevant = True
+        waiting = []
+        for entry in list(self.all_modules().values()):
+            data = entry.data
+            if data is not None and b"modal" in data:
+                relevant.add(entry.key)
                 words |= self._words(entry)
-        waiting = [(e, _imported_words(e.data)) for e in self.modules.values() if not e.relevant and e.data and b"import" in e.data]
+            elif data and b"import" in data:
+                waiting.append((entry, _imported_words(data)))
         while words:
             found, words = words, set()
             still = []
             for entry, imported in waiting:
                 if imported & found:
-                    entry.relevant = True
+                    relevant.add(entry.key)
                     words |= self._words(entry)
                 else:
                     still.append((entry, imported))
             waiting = still
+        return relevant
 
     def _words(self, entry: ModuleEntry) -> set[bytes]:
         """What an importer must write to reach this module: its stem and its folders' names."""
@@ -284,6 +359,17 @@ _IMPORT_LINE = re.compile(
     rb"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))", re.M
 )
 _WORD = re.compile(rb"\w+")
+
+
+def _import_statements(data: bytes) -> list[tuple[bytes, list[bytes]]]:
+    """(module, names) of every import statement: `from a.b import c` -> (b"a.b", [b"c"]),
+    `import a.b, c` -> (b"", [b"a.b", b"c"])."""
+    found = []
+    for match in _IMPORT_LINE.finditer(data):
+        module, imported, plain = match.groups()
+        items = (imported or plain or b"").strip(b"()").split(b",")
+        found.append((module or b"", [item.split()[0] for item in items if item.split()]))
+    return found
 
 
 def _imported_words(data: bytes | None) -> frozenset[bytes]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, M
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
+from migrate.imports import ImportTable
 from migrate.names import ModalNames
 
 if TYPE_CHECKING:
@@ -177,6 +178,13 @@ class ModuleContext:
     memo: dict[str, object] = field(default_factory=dict)
     project: Any = None  # what a rule's project planner (`Rule.PLANNER`) told this module
     facts: ProjectFacts = field(default_factory=ProjectFacts)
+    source: bytes | None = None  # the bytes the tree was parsed from, while it is unchanged
+
+    @cached_property
+    def table(self) -> ImportTable:
+        """The module's import table: from the bytes it was parsed from (shared with the project
+        index), or, once fixes changed the tree, from its rendered code."""
+        return ImportTable.cached(self.source) if self.source is not None else ImportTable.of_source(self.module.code)
 
     @cached_property
     def metadata(self) -> MetadataWrapper:
@@ -199,7 +207,7 @@ class ModuleContext:
 
     @cached_property
     def names(self) -> ModalNames:
-        return ModalNames.of(self.module, self.facts.lookup, self.facts.key)
+        return ModalNames.of_table(self.table, self.facts.lookup, self.facts.key)
 
     def shared(self, key: str, compute):  # type: ignore[no-untyped-def]
         """Compute an analysis once per tree, for the rules that share it."""

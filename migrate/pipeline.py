@@ -150,7 +150,7 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
     try:
         marked = b"noqa" in data.lower() or b"skip-file" in data
         text = data.decode(module.encoding, errors="replace") if marked else ""
-        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, facts=facts, text=text)
+        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, facts=facts, text=text, source=data)
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = internal_error(exc)
         return result

@@ -70,10 +70,10 @@ class Project:
 
     def relevant(self, path: Path) -> bool:
         """The file can matter although it never names `modal`: it imports an app, or a module of the
-        project through which it may reach one."""
+        project through which it may reach one (only its own imports are followed)."""
         for index in self.indexes:
             entry = index.entry(path)
-            if entry is not None and entry.relevant:
+            if entry is not None and entry.data is not None and index.may_import_project_modules(entry.key):
                 names = index.names(entry.key)
                 return any(names.meaning(name) is not None for name in names.meanings)
         return False
@@ -110,9 +110,9 @@ def build_project(
 
 
 def _index(root: Path, paths: Sequence[Path], sources: Mapping[Path, Source], exclude) -> ProjectIndex:  # type: ignore[no-untyped-def]
+    """The run's files, with the bytes already read; the rest of the tree when a question needs it."""
     in_run = {p.resolve(): sources[p].data for p in paths}
-    files = [*paths, *(p for p in discover([root], exclude) if p.resolve() not in in_run)]
-    return ProjectIndex.build(root, files, lambda p: in_run.get(p.resolve()) if p.resolve() in in_run else _read(p))
+    return ProjectIndex.build(root, paths, lambda p: in_run[p] if p in in_run else _read(p), lambda: discover([root], exclude))
 
 
 def _read(path: Path) -> bytes | None:
@@ -128,8 +128,8 @@ def plan_renames(index: ProjectIndex, run: set[str], rules: Iterable[type[Rule]]
     kept: dict[Origin, str] = {}
     for key in sorted(run):
         entry = index.modules.get(key)
-        if entry is None or not entry.relevant:
-            continue
+        if entry is None or entry.data is None or b"modal" not in entry.data:
+            continue  # an app is made by a call of Modal's
         names = index.names(key)
         for rule in rules:
             for old, new in rule.renames(names):

@@ -39,10 +39,12 @@ def build_views(
     if not planned:
         return {p: ProjectView(keys[p], requested=w) for p, w in wanted.items() if w}
     problems: dict[Key, str] = {}
-    for path, module in _importers(sources, planned, parse).items():
-        _check_uses(ModuleContext(module, enabled, facts=project.facts_of(path)), path, planned, problems, in_run=True)
-    for path, module in _outside_importers(project, keys.values(), planned, parse).items():
-        _check_uses(ModuleContext(module, enabled, facts=project.facts_of(path)), path, planned, problems, in_run=False)
+    for path, (module, data) in _importers(sources, planned, parse).items():
+        ctx = ModuleContext(module, enabled, facts=project.facts_of(path), source=data)
+        _check_uses(ctx, path, planned, problems, in_run=True)
+    for path, (module, data) in _outside_importers(project, keys.values(), planned, parse).items():
+        ctx = ModuleContext(module, enabled, facts=project.facts_of(path), source=data)
+        _check_uses(ctx, path, planned, problems, in_run=False)
     accepted = {key: c for key, c in planned.items() if key not in problems}
     views = {}
     for path in sources:
@@ -59,7 +61,7 @@ def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozense
         key = str(path.resolve())
         view = ProjectView(key, requested=wanted[path]) if wanted[path] else None
         facts = project.facts_of(path)
-        for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts)):
+        for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts, source=source.data)):
             if c.reason is None:
                 is_async = c.function.asynchronous is not None
                 shown = module_name(path) or path.stem
@@ -76,7 +78,7 @@ def _stem(key: str) -> str:
     return path.parent.name if path.name == "__init__.py" else path.stem
 
 
-def _importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
+def _importers(sources, planned, parse) -> dict[Path, tuple[cst.Module, bytes]]:  # type: ignore[no-untyped-def]
     """Files of the run that may use a planned conversion (parsing those the prefilter skipped)."""
     found = {}
     for path, source in sources.items():
@@ -85,21 +87,21 @@ def _importers(sources, planned, parse) -> dict[Path, cst.Module]:  # type: igno
         if source.module is None:
             source.module = parse(source.data)
         if source.module is not None:
-            found[path] = source.module
+            found[path] = (source.module, source.data)
     return found
 
 
-def _outside_importers(project: Project, in_run, planned, parse) -> dict[Path, cst.Module]:  # type: ignore[no-untyped-def]
+def _outside_importers(project: Project, in_run, planned, parse) -> dict[Path, tuple[cst.Module, bytes]]:  # type: ignore[no-untyped-def]
     """Files of the project that are not in the run (pre-commit passes only staged files)."""
     run = set(in_run)
     found = {}
     for index in project.indexes:
-        for key, entry in index.modules.items():
+        for key, entry in list(index.all_modules().items()):
             if key in run or entry.data is None or not _mentions(entry.data, planned):
                 continue
             module = parse(entry.data)
             if module is not None:
-                found[entry.path] = module
+                found[entry.path] = (module, entry.data)
     return found
 
 

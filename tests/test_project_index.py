@@ -180,12 +180,21 @@ def test_a_tree_of_ten_thousand_files_is_indexed_and_only_modal_files_are_read_a
     for n in range(10_000):
         folder = tmp_path / f"pkg{n // 500}"
         folder.mkdir(exist_ok=True)
-        (folder / f"m{n}.py").write_text(f"VALUE_{n} = {n}\n")
+        (folder / f"m{n}.py").write_text(f"import os\nVALUE_{n} = {n}\n")
     _tree(tmp_path, {"common.py": COMMON, "pkg3/user.py": "import os\nfrom common import stub\n"})
-    index = _index(tmp_path)
-    assert len([m for m in index.modules.values() if m.data is not None]) == 10_002
-    assert {m.path.name for m in index.modules.values() if m.relevant} == {"common.py", "user.py"}
-    assert index.names(str((tmp_path / "pkg3/user.py").resolve())).meaning("stub") == APP
+    reads: list[str] = []
+
+    def read(path: Path) -> bytes:
+        reads.append(path.name)
+        return path.read_bytes()
+
+    index = ProjectIndex.build(tmp_path, list(discover([tmp_path])), read)
+    assert reads == []  # building reads nothing
+    user = str((tmp_path / "pkg3/user.py").resolve())
+    assert index.names(user).meaning("stub") == APP
+    assert sorted(reads) == ["common.py", "user.py"]  # resolving reads along the imports only
+    relevant = {Path(k).name for k in list(index.all_modules()) if index.relevant(k)}
+    assert relevant == {"common.py", "user.py"} and len(reads) == 10_002
 
 
 def test_users_of_an_app_include_nested_imports(tmp_path: Path) -> None:
@@ -258,3 +267,18 @@ def test_the_index_benchmark_runs_on_a_small_tree() -> None:
     assert result.returncode == 0, result.stderr
     assert "app names resolved: 4" in result.stdout  # one generated app: its module, re-export and two importers
     assert "| index (build + resolve) / discover + read |" in result.stdout
+
+
+def test_an_index_of_a_few_files_meets_the_others_through_their_imports(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"common.py": COMMON, "app.py": "from common import stub\n", "other.py": "x = 1\n"})
+    listed: list[bool] = []
+
+    def lister() -> list[Path]:
+        listed.append(True)
+        return list(discover([root]))
+
+    index = ProjectIndex.build(root, [root / "app.py"], lambda p: p.read_bytes(), lister)
+    assert index.names(str((root / "app.py").resolve())).meaning("stub") == APP
+    assert not listed and str((root / "other.py").resolve()) not in index.modules
+    users = list(index.users((str((root / "common.py").resolve()), "stub")))  # a whole-tree question
+    assert listed and users == [str((root / "app.py").resolve())]
