@@ -32,7 +32,9 @@ def _imported(node: ast.AST, name: str, is_package: bool, modules: dict[str, Pat
         for _ in range(node.level - 1):
             base = base.rpartition(".")[0]
         module = ".".join(filter(None, [base if node.level else "", node.module or ""]))
+        # `from pkg import sub` runs pkg too: counted even when pkg is the importer's own package
         targets = [f"{module}.{a.name}" if f"{module}.{a.name}" in modules else module for a in node.names]
+        targets.append(module)
     else:
         return set()
     found = set()

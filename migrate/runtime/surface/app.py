@@ -6,7 +6,7 @@ import contextlib
 from typing import Any, Callable, Iterator
 
 from .. import state
-from . import _lifecycle as lifecycle
+from ._lifecycle import decorated, validate_parameters
 from .cls import Cls
 from .exception import InvalidError, LocalFunctionError, UnsupportedError
 from .functions import Function
@@ -83,11 +83,11 @@ class App:
             if "<locals>" in user_cls.__qualname__ and not kwargs.get("serialized"):
                 raise LocalFunctionError("Modal can only import functions defined in global scope unless they "
                                          "are `serialized=True`")
-            lifecycle.validate_parameters(user_cls)
-            snaps = [n for n, pf in lifecycle.decorated(user_cls, "enter").items() if pf.opts.get("snap")]
+            validate_parameters(user_cls)
+            snaps = [n for n, pf in decorated(user_cls, "enter").items() if pf.opts.get("snap")]
             if snaps and not spec.enable_memory_snapshot:
                 raise InvalidError("A class must have `enable_memory_snapshot=True` to use `snap=True` on its methods.")
-            if lifecycle.decorated(user_cls, "concurrent"):
+            if decorated(user_cls, "concurrent"):
                 raise InvalidError("The `@modal.concurrent` decorator cannot be used on methods; decorate the class "
                                    "instead.")
             spec.concurrency = getattr(user_cls, "__modal_concurrency__", spec.concurrency)

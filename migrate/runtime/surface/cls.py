@@ -7,8 +7,7 @@ from typing import Any, Callable
 
 import cloudpickle
 
-from .. import state
-from . import _lifecycle as lifecycle
+from ._lifecycle import hook_args, hooks, interface_methods, make_instance, parameters, resolve_parameters
 from .exception import InvalidError
 from .functions import Invocable, LazyRef, find_deployed, traced_local
 from .options import Spec
@@ -21,7 +20,7 @@ class Cls:
         self.spec = spec
         self.module = user_cls.__module__
         self.tag = user_cls.__qualname__
-        self.methods = lifecycle.interface_methods(user_cls)
+        self.methods = interface_methods(user_cls)
         self.__name__ = user_cls.__name__
         self.__doc__ = user_cls.__doc__
 
@@ -75,8 +74,8 @@ class Obj:
 
     def __init__(self, cls: Cls, args: tuple[Any, ...], kwargs: dict[str, Any],
                  instance: Any = None, entered: bool = False) -> None:
-        if instance is None and lifecycle.parameters(cls.user_cls):
-            lifecycle.resolve_parameters(cls.user_cls, args, kwargs)  # fail at the call site, as Modal does
+        if instance is None and parameters(cls.user_cls):
+            resolve_parameters(cls.user_cls, args, kwargs)  # fail at the call site, as Modal does
         self._cls = cls
         self._args = args
         self._kwargs = kwargs
@@ -88,7 +87,7 @@ class Obj:
 
     def _local_instance(self) -> Any:
         if self._instance is None:
-            self._instance = lifecycle.make_instance(self._cls.user_cls, self._args, self._kwargs)
+            self._instance = make_instance(self._cls.user_cls, self._args, self._kwargs)
             self._instance.__dict__["_modal_obj"] = self
         return self._instance
 
@@ -101,8 +100,8 @@ class Obj:
         user_cls = self._cls.user_cls
         if hasattr(user_cls, "__enter__"):
             instance.__enter__()
-        for _, func in lifecycle.hooks(user_cls, "snap", "current") + lifecycle.hooks(user_cls, "enter", "current"):
-            result = func(instance, *lifecycle.hook_args(func))
+        for _, func in hooks(user_cls, "snap", "current") + hooks(user_cls, "enter", "current"):
+            result = func(instance, *hook_args(func))
             if inspect.iscoroutine(result):
                 result.close()  # Modal calls async hooks here but never awaits them
 
@@ -134,7 +133,7 @@ class MethodHandle(Invocable):
         self._partial = obj._cls.methods[name]
 
     def _target(self) -> tuple[str, str, bytes | None]:
-        if self._obj._args and lifecycle.parameters(self._obj._cls.user_cls):
+        if self._obj._args and parameters(self._obj._cls.user_cls):
             raise InvalidError(
                 "Can't use positional arguments with modal.parameter-based synthetic constructors.\n"
                 "Use (<parameter_name>=value) keyword arguments when constructing classes."
