@@ -48,7 +48,8 @@ def _decorated(kind: str, modal: str, index: int) -> str:
 def _class(draw: st.DrawFn, index: int, modal: str, app: str, base: str | None) -> str:
     dunders = draw(st.lists(st.sampled_from(DUNDERS), unique=True, max_size=4))
     decorated = draw(st.lists(st.sampled_from(("enter", "snap", "exit")), unique=True, max_size=2))
-    options = draw(st.sampled_from(("", "keep_warm=1", "container_idle_timeout=60", "concurrency_limit=2", "allow_concurrent_inputs=4")))
+    options = draw(st.sampled_from(("", "keep_warm=1", "container_idle_timeout=60", "concurrency_limit=2", "allow_concurrent_inputs=4",
+                                    f"gpu={modal}.gpu.A10G()", f'gpu={modal}.gpu.A100(size="80GB", count=2)')))
     if "snap" in decorated:  # Modal refuses snap hooks on a class without memory snapshots
         options = ", ".join(filter(None, [options, draw(st.sampled_from(("enable_memory_snapshot=True", "checkpointing_enabled=True")))]))
     bare = draw(st.booleans()) and not options
@@ -57,6 +58,10 @@ def _class(draw: st.DrawFn, index: int, modal: str, app: str, base: str | None) 
     is_async = draw(st.booleans())
     parts = [_hook(name) for name in dunders] + [_decorated(kind, modal, index) for kind in decorated]
     parts.append(f"    {method}\n    {'async ' if is_async else ''}def run(self, x):\n        return x + {index}\n")
+    if "__enter__" in dunders and draw(st.booleans()):  # the class calls its own dunder
+        parts.append(f"    {method}\n    def reset(self):\n        self.__enter__()\n        return True\n")
+    if draw(st.booleans()):
+        parts.append(f"    @{modal}.web_endpoint()\n    def status(self):\n        return {{'model': {index}}}\n")
     header = f"{decorator}\nclass Model{index}{f'({base})' if base else ''}:\n"
     return header + "\n".join(parts)
 
@@ -67,12 +72,30 @@ def _base(draw: st.DrawFn) -> str:
     return "class Base:\n" + "\n".join(_hook(name) for name in dunders)
 
 
-def _lazy_function(app: str) -> str:
+@st.composite
+def _lazy_function(draw: st.DrawFn, app: str) -> str:
+    """A function whose setup hides in its body: a lazily initialised global or a cached loader."""
+    shape = draw(st.sampled_from(("is_none", "falsy", "cache")))
+    if shape == "cache":
+        return (
+            "import functools\n\n\n@functools.cache\ndef load_model():\n    return lambda x: x * 2\n\n\n"
+            f"@{app}.function()\ndef predict(x):\n    return load_model()(x)\n"
+        )
+    test = "_model is None" if shape == "is_none" else "not _model"
     return (
         "_model = None\n\n\n"
         "def load_model():\n    return lambda x: x * 2\n\n\n"
         f"@{app}.function()\n"
-        "def predict(x):\n    global _model\n    if _model is None:\n        _model = load_model()\n    return _model(x)\n"
+        f"def predict(x):\n    global _model\n    if {test}:\n        _model = load_model()\n    return _model(x)\n"
+    )
+
+
+def _caller(app_module: str, alias: bool, helper: str) -> str:
+    if alias:
+        return f"import {app_module} as service\n\n\ndef use():\n    return service.predict.remote(3)\n\n\n{helper}"
+    return (
+        f"from {app_module} import predict\n\n\ndef use():\n    return predict.remote(3)\n\n\n"
+        f"def use_many(xs):\n    return list(predict.map(xs))\n\n\n{helper}"
     )
 
 
@@ -108,13 +131,15 @@ def modal_programs(draw: st.DrawFn) -> Program:
         chunks.append(untouched[-1])
     lazy = draw(st.booleans())
     if lazy:
-        chunks.append(_lazy_function(app))
+        chunks.append(draw(_lazy_function(app)))
     calls = "    print(Model0().run.remote(1))\n" + ("    print(predict.remote(2))\n" if lazy else "")
     chunks.append(f"@{app}.local_entrypoint()\ndef main():\n{calls}")
+    if draw(st.booleans()):  # the class is also a context manager in local code
+        chunks.append("def local_check():\n    with Model0() as model:\n        return model\n")
     app_module = f"app_{tag}"
     files = {f"{app_module}.py": "\n\n".join(chunks)}
     if lazy and draw(st.booleans()):
         helper = _untouched(99)
-        files[f"caller_{tag}.py"] = f"from {app_module} import predict\n\n\ndef use():\n    return predict.remote(3)\n\n\n{helper}"
+        files[f"caller_{tag}.py"] = _caller(app_module, draw(st.booleans()), helper)
         untouched.append(helper)
     return Program(files, untouched, app_module)
