@@ -66,7 +66,6 @@ class ProjectIndex:
     renames: dict[Origin, str] = field(default_factory=dict)  # (key, old name) -> new name, accepted for the run
     renamed: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, new name) -> old name
     _names: dict[str, ModalNames] = field(default_factory=dict)
-    _busy: set[str] = field(default_factory=set)
     _relevant: set[str] | None = None  # the prefilter's answer, once a question needs the whole tree
 
     @classmethod
@@ -123,11 +122,7 @@ class ProjectIndex:
     def names(self, key: str) -> ModalNames:
         """The resolver of one module, with imports followed through the project."""
         if key not in self._names:
-            self._busy.add(key)
-            try:
-                self._names[key] = ModalNames.of_table(self.table(key), self.lookup(key), key)
-            finally:
-                self._busy.discard(key)
+            self._names[key] = ModalNames.of_table(self.table(key), self.lookup(key), key)
         return self._names[key]
 
     def lookup(self, key: str) -> "ModuleLookup":
@@ -186,23 +181,21 @@ class ProjectIndex:
         if entry is None:
             return None
         name = self.renamed.get((key, name), name)  # a module already rewritten asks by the new name
-        if entry.data is not None and key not in self._busy:
-            found = self.names(key).meanings.get(name)
-            if found:
-                return next(iter(found)) if len(found) == 1 else OTHER
-        package = entry.path.parent if entry.path.name == "__init__.py" else entry.path
-        if entry.data is None or entry.path.name == "__init__.py":
-            sub = self._module_at(package, [name])
-            if sub is not None:
-                return module_meaning(sub)
+        found = self.names(key).meaning_set(name) if entry.data is not None else set()
+        is_package = entry.data is None or entry.path.name == "__init__.py"
+        sub = self._module_at(entry.path.parent if entry.data is not None else entry.path, [name]) if is_package else None
+        if sub is not None and found <= {OTHER}:  # `from . import common` in `__init__.py`: the submodule
+            return module_meaning(sub)
+        if found:
+            return next(iter(found)) if len(found) == 1 else OTHER
         return None
 
     def exports(self, key: str) -> set[str]:
-        return self.table(key).public_names() if key not in self._busy else set()
+        return self.table(key).public_names()
 
     def origin(self, key: str, name: str) -> Origin | None:
         """Where the app that `name` of module `key` holds is defined."""
-        if key in self._busy or key not in self.modules:
+        if key not in self.modules:
             return None
         return self.names(key).origin(self.renamed.get((key, name), name))
 

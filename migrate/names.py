@@ -58,13 +58,15 @@ def module_key(meaning: str | None) -> str | None:
 
 @dataclass
 class ModalNames:
-    """Module-level bindings of Modal names; `bound` holds every module-level name."""
+    """Module-level bindings of Modal names, resolved one name at a time, when asked: a question
+    from another module resolves only the names on its way."""
 
-    meanings: dict[str, set[str]] = field(default_factory=dict)
     table: ImportTable = field(default_factory=ImportTable)
     project: ProjectLookup | None = None
     key: str | None = None  # this module's key in the project index
-    origins: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # app name -> where it is defined
+    _meanings: dict[str, set[str]] = field(default_factory=dict)
+    _origins: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    _busy: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, module: cst.Module, project: ProjectLookup | None = None, key: str | None = None) -> "ModalNames":
@@ -72,18 +74,50 @@ class ModalNames:
 
     @classmethod
     def of_table(cls, table: ImportTable, project: ProjectLookup | None = None, key: str | None = None) -> "ModalNames":
-        names = cls(table=table, project=project, key=key)
-        later: list[tuple[str, Binding]] = []
-        for name, bindings in table.bindings.items():
-            for binding in bindings:
-                if binding.kind in ("module", "from"):
-                    names._bind(name, names._imported(binding), binding)
-                else:
-                    later.append((name, binding))
-        for name, binding in sorted(later, key=lambda item: item[1].line):  # after the imports, wherever they stand
-            names._bind(name, names._assigned(binding), binding)
-        names._bind_stars()
-        return names
+        return cls(table=table, project=project, key=key)
+
+    @property
+    def meanings(self) -> dict[str, set[str]]:
+        """Every module-level name with the set of things it is bound to."""
+        for name in [*self.table.bindings, *self._star_names()]:
+            self.meaning_set(name)
+        return self._meanings
+
+    @property
+    def origins(self) -> dict[str, set[tuple[str, str]]]:
+        """Where each app name of the module is defined: (module key, name)."""
+        self.meanings
+        return self._origins
+
+    def meaning_set(self, name: str) -> set[str]:
+        """Everything `name` is bound to at module level (empty: unbound)."""
+        if name in self._meanings:
+            return self._meanings[name]
+        if name in self._busy:
+            return {OTHER}  # a cycle of imports or assignments: nothing Modal can come of it
+        self._busy.add(name)
+        try:
+            found = self._resolve(name)
+        finally:
+            self._busy.discard(name)
+        if found:
+            self._meanings[name] = found
+        return found
+
+    def _resolve(self, name: str) -> set[str]:
+        bindings = self.table.of(name)
+        if not bindings:
+            return self._from_stars(name)
+        imports = [b for b in bindings if b.kind in ("module", "from")]
+        others = sorted((b for b in bindings if b.kind not in ("module", "from")), key=lambda b: b.line)
+        found = set()
+        for binding in [*imports, *others]:
+            meaning = self._imported(binding) if binding in imports else self._assigned(binding)
+            found.add(meaning)
+            origin = self._origin_of(name, binding) if meaning == APP else None
+            if origin is not None:
+                self._origins.setdefault(name, set()).add(origin)
+        return found
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -93,7 +127,7 @@ class ModalNames:
 
     def meaning(self, name: str) -> str | None:
         """The one thing `name` is bound to, or None (unbound, not Modal, or ambiguous)."""
-        found = self.meanings.get(name)
+        found = self.meaning_set(name)
         if not found or len(found) != 1:
             return None
         (only,) = found
@@ -101,12 +135,14 @@ class ModalNames:
 
     def origin(self, name: str) -> tuple[str, str] | None:
         """Where the app bound to `name` is defined, when it is one app."""
-        found = self.origins.get(name)
+        if self.meaning(name) != APP:
+            return None
+        found = self._origins.get(name)
         return next(iter(found)) if found and len(found) == 1 and self.meaning(name) == APP else None
 
     def unresolved(self, name: str) -> bool:
         """`name` is imported from a project module that could not be found (and bound nowhere else)."""
-        return self.meanings.get(name) == {UNRESOLVED}
+        return self.meaning_set(name) == {UNRESOLVED}
 
     def module_alias(self) -> str | None:
         """A name bound to the `modal` module itself, preferring the plain `modal`."""
@@ -156,16 +192,6 @@ class ModalNames:
             return None if found in (None, OTHER, UNRESOLVED) else found
         return None
 
-    def _add(self, name: str, meaning: str) -> None:
-        self.meanings.setdefault(name, set()).add(meaning)
-
-    def _bind(self, name: str, meaning: str, binding: Binding) -> None:
-        self._add(name, meaning)
-        if meaning == APP:
-            origin = self._origin_of(name, binding)
-            if origin is not None:
-                self.origins.setdefault(name, set()).add(origin)
-
     def _origin_of(self, name: str, binding: Binding) -> tuple[str, str] | None:
         if binding.kind == "call":
             return (self.key, name) if self.key is not None else None
@@ -214,19 +240,31 @@ class ModalNames:
             return APP if meaning == APP else OTHER
         return OTHER
 
-    def _bind_stars(self) -> None:
+    def _star_modules(self) -> list[str]:
+        """Keys of the project modules this module star-imports (`from modal import *` is Modal's)."""
+        keys = []
         for star in self.table.stars:
             if star.level == 0 and _is_modal(star.module):
-                continue  # `from modal import *`: which names it binds is Modal's business
-            key = module_key(self._project_module(star.module, star.level))
-            if key is None or self.project is None:
                 continue
-            for name in self.project.exports(key) - set(self.table.bindings):
+            key = module_key(self._project_module(star.module, star.level))
+            if key is not None and self.project is not None:
+                keys.append(key)
+        return keys
+
+    def _star_names(self) -> set[str]:
+        if self.project is None:
+            return set()
+        return {n for key in self._star_modules() for n in self.project.exports(key)} - set(self.table.bindings)
+
+    def _from_stars(self, name: str) -> set[str]:
+        for key in self._star_modules():
+            if self.project is not None and name in self.project.exports(key):
                 meaning = self.project.member(key, name) or OTHER
-                self._add(name, meaning)
                 origin = self.project.origin(key, name) if meaning == APP else None
                 if origin is not None:
-                    self.origins.setdefault(name, set()).add(origin)
+                    self._origins.setdefault(name, set()).add(origin)
+                return {meaning}
+        return set()
 
 
 def _is_modal(qualified: str) -> bool:
