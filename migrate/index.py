@@ -67,6 +67,7 @@ class ProjectIndex:
     renamed: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, new name) -> old name
     _names: dict[str, ModalNames] = field(default_factory=dict)
     _relevant: set[str] | None = None  # the prefilter's answer, once a question needs the whole tree
+    _imports: dict[str, list[str]] = field(default_factory=dict)  # key -> modules its imports name
 
     @classmethod
     def build(
@@ -251,21 +252,41 @@ class ProjectIndex:
             self._relevant = self._prefilter()
         return key in self._relevant
 
-    def may_import_project_modules(self, key: str) -> bool:
-        """Some import statement of the module names a module of the project: a relative import, or
-        an absolute one whose first name is a file or folder in one of the importer's roots."""
-        data = self.modules[key].data or b""
-        if b"import" not in data:
-            return False
-        roots = self._roots(Path(key))
-        for module, names in _import_statements(data):
-            if module.startswith(b"."):
-                return True
-            for top in [module.split(b".")[0]] if module else [n.split(b".")[0] for n in names]:
-                name = top.decode(errors="replace")
-                if any(self._existing(r / f"{name}.py") or self._existing(r / name) for r in roots):
+    def reaches_modal(self, key: str) -> bool:
+        """Some module this one imports, directly or through others, mentions `modal` (a walk over the
+        import statements' text and the file system: nothing is parsed)."""
+        seen = {key}
+        todo = [key]
+        while todo:
+            current = todo.pop()
+            for found in self._imported_modules(current):
+                if found in seen:
+                    continue
+                seen.add(found)
+                data = self.modules[found].data
+                if data is not None and b"modal" in data:
                     return True
+                todo.append(found)
         return False
+
+    def _imported_modules(self, key: str) -> list[str]:
+        """Keys of the project modules the import statements of a module name (read from its text)."""
+        if key not in self._imports:
+            found = []
+            for module, names in _import_statements(self.modules[key].data or b""):
+                text = module.decode(errors="replace")
+                level = len(text) - len(text.lstrip("."))
+                if not module:  # `import a.b, c`
+                    found += [k for n in names for k in [self.find(key, n.decode(errors="replace"), 0)] if k]
+                    continue
+                base = self.find(key, text.lstrip("."), level)
+                if base is None:
+                    continue
+                found.append(base)
+                folder = Path(base).parent if base.endswith("__init__.py") else Path(base)
+                found += [k for n in names for k in [self._module_at(folder, [n.decode(errors="replace")])] if k]
+            self._imports[key] = found
+        return self._imports[key]
 
     def _prefilter(self) -> set[str]:
         """Files that mention Modal, then, until nothing changes, files that import one of them."""

@@ -73,7 +73,7 @@ class Project:
         project through which it may reach one (only its own imports are followed)."""
         for index in self.indexes:
             entry = index.entry(path)
-            if entry is not None and entry.data is not None and index.may_import_project_modules(entry.key):
+            if entry is not None and entry.data is not None and b"import" in entry.data and index.reaches_modal(entry.key):
                 names = index.names(entry.key)
                 return any(names.meaning(name) is not None for name in names.meanings)
         return False

@@ -282,3 +282,13 @@ def test_an_index_of_a_few_files_meets_the_others_through_their_imports(tmp_path
     assert not listed and str((root / "other.py").resolve()) not in index.modules
     users = list(index.users((str((root / "common.py").resolve()), "stub")))  # a whole-tree question
     assert listed and users == [str((root / "app.py").resolve())]
+
+
+def test_a_file_without_modal_is_worth_parsing_only_when_its_imports_reach_modal(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "common.py": COMMON, "helpers.py": "from common import stub\n", "leaf.py": "x = 1\n",
+        "user.py": "from helpers import stub\n", "plain.py": "import leaf\nimport os\n",
+    })
+    index = ProjectIndex.build(root, list(discover([root])), lambda p: p.read_bytes())
+    assert index.reaches_modal(str((root / "user.py").resolve()))
+    assert not index.reaches_modal(str((root / "plain.py").resolve()))
