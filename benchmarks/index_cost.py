@@ -19,10 +19,7 @@ import ast
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
-
 import libcst as cst
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 from migrate.discover import discover  # noqa: E402
 from migrate.index import ProjectIndex  # noqa: E402
 from migrate.names import APP  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import best_of  # noqa: E402
 
 LINES_PER_FILE = 250
 
@@ -67,15 +67,6 @@ def generate(root: Path, lines: int, seed: int = 1234) -> None:
         (folder / f"mod_{n}.py").write_text(plain_module(rng, n))
     for n in range(apps):
         modal_app(root / "apps", rng, n)
-
-
-def best_of(repeat: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def measure(root: Path, repeat: int) -> dict[str, float]:
