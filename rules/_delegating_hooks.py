@@ -14,7 +14,12 @@ import libcst as cst
 from rules._exit_params import self_name
 
 # The phase of each dunder's hook, and whether the dunder is awaited.
-_SHAPES = {"__enter__": ("enter", False), "__aenter__": ("enter", True), "__exit__": ("exit", False), "__aexit__": ("exit", True)}
+_SHAPES = {
+    "__enter__": ("enter", False),
+    "__aenter__": ("enter", True),
+    "__exit__": ("exit", False),
+    "__aexit__": ("exit", True),
+}
 
 
 def calling_hook(name: str, target: str, dunder: cst.FunctionDef, phase: str, dec: cst.Decorator) -> cst.FunctionDef:

@@ -134,6 +134,9 @@ class _FamilyPlan:
     def _static_reason(self, d: Decision) -> str | None:
         if d.node.decorators:
             return f"`{d.dunder.name}` is decorated"
+        pre_cls = [c.name for c in self.family if c.function_methods and not c.decorated]
+        if d.delegate and pre_cls:  # MOD205 declines it too: hooks only run on an `@app.cls` class
+            return f"`{pre_cls[0]}` is a pre-0.49 Modal class used as a context manager; make it an `@app.cls` class by hand"
         owners = [c.name for c in self.family if any(_defines(c, d.dunder.name))]
         if len(owners) > 1:
             return f"`{d.dunder.name}` is defined in {' and '.join(owners)}; merge them by hand"

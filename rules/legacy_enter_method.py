@@ -46,7 +46,8 @@ class LegacyEnterMethod(DunderHookRule):
     as a context manager (`with Model() as m:`) keeps `__enter__` and gets a hook that only calls
     it, which marks it migrated; a note says that `.local()` then runs `__enter__` twice (itself,
     then through the hook). The rule declines, with the reason, when a relative defines
-    `__enter__` too, or when no placement keeps the order.
+    `__enter__` too, when a pre-0.49 class (MOD205) is used as a context manager, or when no
+    placement keeps the order.
 
     ## References
     Modal 0.57.60 (deprecated), 0.62.198 (error), 0.68.40 (ignored in containers);
