@@ -14,14 +14,15 @@ Keys (all optional):
     per-file-ignores = { "tests/**" = ["MOD101"], "legacy_*.py" = ["ALL"] }
     exclude = ["generated"]          # globs, besides the directories always skipped
     extend-exclude = ["scripts/old_*.py"]
-    target-version = "1.0"           # the Modal version to migrate to
+    target-version = "auto"          # the Modal version to migrate to ("auto": the project's own)
     unsafe-fixes = false
     output-format = "full"
 
 Globs are relative to the directory of the config file (the working directory without one). A glob
 without `/` matches a file or directory name anywhere below (`generated`, `*_pb2.py`); a glob with
-`/` matches the path from that directory (`src/*.py`, `tests/**`), `**` spanning directories. A path
-is excluded when it or one of its parent directories matches.
+`/` (or starting `./`) matches the path from that directory (`src/*.py`, `tests/**`), `**` spanning
+directories. A path is excluded when it or one of its parent directories matches. These are git's
+wildmatch rules, as the `pathspec` library implements them for `.gitignore` files.
 
 Command-line flags override: `--select` replaces `select` and drops the config's `ignore` and
 `extend-select` (ruff's layering), `--ignore`, `--extend-select` and `--extend-exclude` add to the
@@ -35,6 +36,7 @@ import json
 import os
 import re
 import sys
+from functools import lru_cache
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -44,12 +46,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+import pathspec
+
 from migrate.formats import FORMATS
+from migrate.target import AUTO, parse_version
 
 TABLE = "modal-upgrade"
 CONFIG_FILE = "pyproject.toml"
 _SELECTOR = re.compile(r"^(ALL|[A-Z]+[0-9]*)$")
-_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
 
 class ConfigError(ValueError):
@@ -64,7 +68,7 @@ class Settings:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     extend_exclude: list[str] = field(default_factory=list)
-    target_version: str | None = None
+    target_version: str | None = None  # None or "auto": found from the project (`migrate.target`)
     unsafe_fixes: bool = False
     output_format: str = "full"
     source: Path | None = None  # the pyproject.toml the settings came from
@@ -241,9 +245,13 @@ def _bool(value: Any) -> bool:
 
 
 def _version(value: Any) -> str:
-    if not isinstance(value, str) or not _VERSION.match(value.strip()):
-        raise _Invalid(f"must be a Modal version like \"1.0\" or \"0.73.76\", got {_toml_value(value)}")
-    return value.strip()
+    if isinstance(value, str) and value.strip() == AUTO:
+        return AUTO
+    try:
+        parse_version(value.strip() if isinstance(value, str) else "")
+    except ValueError:
+        raise _Invalid(f"must be \"auto\" or a Modal version like \"1.0\", \"0.73.76\" or \"1.0.0rc1\", got {_toml_value(value)}") from None
+    return str(value).strip()
 
 
 def _format(value: Any) -> str:
@@ -284,40 +292,23 @@ def _toml_value(value: Any) -> str:
 
 
 def _matches(pattern: str, root: Path, path: Path) -> bool:
-    """Whether a glob matches `path` or one of its parents (see the module docstring)."""
+    """Whether a glob matches `path` or one of its parents (see the module docstring), with git's
+    wildmatch semantics as `pathspec` implements them."""
     absolute = Path(os.path.abspath(path))
+    anchored = "/" in pattern.strip().strip("/")  # `./name` too: anchored at the config's folder
     try:
         parts = absolute.relative_to(Path(os.path.abspath(root))).parts
     except ValueError:  # outside the root: only name patterns can apply
-        parts = absolute.parts[1:]
-        if "/" in pattern.strip("/"):
+        if anchored:
             return False
-    regex = _glob_regex(pattern)
-    if "/" not in pattern.strip("/"):
-        return any(regex.fullmatch(part) for part in parts)
-    return any(regex.fullmatch("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+        parts = absolute.parts[1:]
+    return _spec(pattern).match_file("/".join(parts))
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob as a regex over "/"-separated relative paths: `*` and `?` stay in one name, `**` spans."""
-    pattern = pattern.strip()
-    pattern = (pattern[2:] if pattern.startswith("./") else pattern).strip("/")
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:[^/]+/)*")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] in "*?":
-            out.append("[^/]*" if pattern[i] == "*" else "[^/]")
-            i += 1
-        elif pattern[i] == "[" and (end := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body.replace("^", "\\^", 1)) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
+@lru_cache(maxsize=256)
+def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    text = pattern.strip()
+    text = "/" + text[2:] if text.startswith("./") else text
+    if "/" in text.strip("/") and not text.startswith("/"):
+        text = "/" + text  # a glob with a slash is anchored at the config's folder, as documented
+    return pathspec.GitIgnoreSpec.from_lines([text.rstrip("/")])

@@ -6,19 +6,21 @@ from typing import Sequence
 
 from rich.console import Console
 from rich.markdown import Markdown
+from packaging.version import Version
 from rich.table import Table
 
 from migrate.model import Rule
 
 
-def rules_table(rules: Sequence[type[Rule]]) -> Table:
-    table = Table(title="modal-upgrade rules")
-    table.add_column("Code", style="bold")
-    table.add_column("Name")
-    table.add_column("Fix")
-    table.add_column("Summary")
+def rules_table(rules: Sequence[type[Rule]], active: set[type[Rule]] | None = None, target: Version | None = None) -> Table:
+    """Every rule with the Modal versions its fix needs and whether this run uses it."""
+    title = "modal-upgrade rules" + (f" (target: Modal {target})" if target is not None else "")
+    table = Table(title=title)
+    for column in ("Code", "Name", "Fix", "Needs Modal", "Active", "Summary"):
+        table.add_column(column, style="bold" if column == "Code" else None)
     for rule in rules:
-        table.add_row(rule.CODE, rule.NAME, rule.SAFETY.value, rule.summary())
+        on = active is None or rule in active
+        table.add_row(rule.CODE, rule.NAME, rule.SAFETY.value, f">= {rule.SINCE}", "yes" if on else "no", rule.summary())
     return table
 
 

@@ -21,7 +21,9 @@ from migrate.report import Reporter
 from migrate.selection import SelectionError, select_rules
 from migrate.suppress import add_noqa
 from migrate.write import write_atomic
+from migrate.index import project_root
 from migrate.model import Rule
+from migrate.target import Target, resolve_target
 from rules import ALL_RULES
 
 EXIT_USAGE = 2
@@ -52,14 +54,15 @@ class Request:
 
 def execute(request: Request, out: Console, err: Console) -> int:
     settings = _settings(request)
-    rules = _rules(settings)
+    target = _target(request, settings)
+    rules = _rules(settings, target)
     if request.show_settings:
-        out.print(settings.show(), markup=False, highlight=False)
+        out.print(settings.show() + f"# target version in use: {target.version} (from {target.source})\n", markup=False, highlight=False)
         return 0
     if request.list_rules:
         from migrate.rule_docs import rules_table
 
-        out.print(rules_table(rules))
+        out.print(rules_table(ALL_RULES, set(rules), target.version))
         return 0
     options = Options(
         request.mode, tuple(rules), settings.unsafe_fixes, edits=settings.output_format in EDIT_FORMATS,
@@ -110,10 +113,20 @@ def _settings(request: Request) -> Settings:
         raise UsageError(str(exc)) from exc
 
 
-def _rules(settings: Settings) -> list[type[Rule]]:
+def _target(request: Request, settings: Settings) -> Target:
+    """`--target-version`, or the project's own Modal (`auto`), read in its root folder."""
+    start = Path(request.stdin_filename) if request.stdin_filename else (request.paths or [Path.cwd()])[0]
+    root = settings.source.parent if settings.source is not None else project_root(start if start.exists() else Path.cwd())
+    try:
+        return resolve_target(settings.target_version, root)
+    except ValueError as exc:
+        raise UsageError(f"target version: {exc}") from exc
+
+
+def _rules(settings: Settings, target: Target) -> list[type[Rule]]:
     select, ignore = settings.selectors()
     try:
-        return select_rules(ALL_RULES, select, ignore, settings.target_version)
+        return select_rules(ALL_RULES, select, ignore, target.version)
     except SelectionError as exc:
         raise UsageError(str(exc)) from exc
 

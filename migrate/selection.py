@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from packaging.version import Version
+
 from migrate.model import Rule
 
 
@@ -12,21 +14,21 @@ class SelectionError(ValueError):
 
 
 def select_rules(
-    catalogue: Sequence[type[Rule]], select: str | None, ignore: str | None, target_version: str | None = None
+    catalogue: Sequence[type[Rule]], select: str | None, ignore: str | None, target: Version | None = None
 ) -> list[type[Rule]]:
-    """The rules of `catalogue` to run; with a `target_version`, only those whose fix that Modal version supports."""
+    """The rules of `catalogue` to run; with a `target`, only those whose fix that Modal version runs."""
     chosen = _matching(catalogue, select) if select else list(catalogue)
     dropped = set(_matching(catalogue, ignore)) if ignore else set()
-    target = _version(target_version) if target_version else None
-    return [rule for rule in chosen if rule not in dropped and (target is None or _version(rule.SINCE) <= target)]
+    return [rule for rule in chosen if rule not in dropped and (target is None or supports(rule, target))]
+
+
+def supports(rule: type[Rule], target: Version) -> bool:
+    """The Modal version `target` has the API the rule's fix writes."""
+    return Version(rule.SINCE) <= target
 
 
 def is_ignored(code: str, selectors: set[str]) -> bool:
     return any(s == "ALL" or code.startswith(s) for s in selectors)
-
-
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
 
 
 def _matching(catalogue: Sequence[type[Rule]], spec: str) -> list[type[Rule]]:
