@@ -18,6 +18,7 @@ import libcst as cst
 from migrate.discover import discover, display_path
 from migrate.index import ProjectIndex, project_root
 from migrate.model import Origin, ProjectFacts, Rule
+from migrate.names import module_key
 
 
 @dataclass
@@ -69,14 +70,22 @@ class Project:
         return ProjectFacts()
 
     def relevant(self, path: Path) -> bool:
-        """The file can matter although it never names `modal`: it imports an app, or a module of the
-        project through which it may reach one (only its own imports are followed)."""
+        """The file can matter although it never names `modal`: a name it imports is an app or a
+        Modal object, or a module of the project that mentions Modal or imports one that does."""
         for index in self.indexes:
             entry = index.entry(path)
             if entry is not None and entry.data is not None and b"import" in entry.data and index.reaches_modal(entry.key):
                 names = index.names(entry.key)
-                return any(names.meaning(name) is not None for name in names.meanings)
+                return any(_leads_to_modal(index, names.meaning(name)) for name in names.meanings)
         return False
+
+
+def _leads_to_modal(index: ProjectIndex, meaning: str | None) -> bool:
+    key = module_key(meaning)
+    if key is None:
+        return meaning is not None  # an app, or a name of `modal`
+    data = index.modules[key].data
+    return (data is not None and b"modal" in data) or index.reaches_modal(key)
 
 
 def build_project(
