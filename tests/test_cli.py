@@ -88,11 +88,11 @@ def test_fix_rewrites_then_a_second_run_has_nothing_to_do(project: Path) -> None
 
 
 def test_fix_exits_1_when_findings_are_left_for_a_human(tmp_path: Path) -> None:
-    source = LEGACY.replace("stub = modal.Stub", "app = modal.App").replace("@stub", "@app") + "\n\ndef local():\n    with Model() as m:\n        return m\n"
+    source = "import modal\n\napp = modal.App()\n\n\n@app.cls()\nclass Job:\n    def __exit__(self, exc_type, exc, tb, extra):\n        self.closed = True\n"
     (tmp_path / "cm.py").write_text(source)
     result = migrate("cm.py", cwd=tmp_path)
     assert result.returncode == 1
-    assert "MOD101" in result.stdout and "not fixed" in result.stdout
+    assert "MOD102" in result.stdout and "not fixed" in result.stdout
     assert "1 left for a human" in result.stdout
     assert (tmp_path / "cm.py").read_text() == source
 

@@ -19,7 +19,28 @@ from rules import ALL_RULES
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 STUB = "07_stub_style.py"  # safe fixes only
-DECLINED = "11_context_manager_declined.py"  # findings a human has to handle
+DECLINED = "declined_lifecycle.py"  # findings a human has to handle: MOD101 at 14:9, MOD102 at 19:9
+DECLINED_SOURCE = """import modal
+
+app = modal.App()
+
+
+class Base:
+    @modal.enter()
+    def connect(self):
+        self.log = ["base"]
+
+
+@app.cls()
+class Model(Base):
+    def __enter__(self):
+        self.log = ["dunder first"]
+
+@app.cls()
+class Job:
+    def __exit__(self, exc_type, exc, tb, extra):
+        self.closed = True
+"""
 NOTED = "08_exit_reads_exc_args.py"  # a fix with a note
 BAD = "bad.py"
 CLEAN = "clean.py"
@@ -28,8 +49,9 @@ CLEAN = "clean.py"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project with fixable, declined, noted, unparsable and clean files; the working directory."""
-    for name in (STUB, DECLINED, NOTED):
+    for name in (STUB, NOTED):
         shutil.copy(FIXTURES / name.removesuffix(".py") / "before.py", tmp_path / name)
+    (tmp_path / DECLINED).write_text(DECLINED_SOURCE)
     (tmp_path / BAD).write_text("import modal\ndef f(:\n    pass\n")
     (tmp_path / CLEAN).write_text("import modal\n\napp = modal.App()\n")
     monkeypatch.chdir(tmp_path)
