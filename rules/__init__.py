@@ -23,12 +23,15 @@ from rules.image_copy_local import ImageCopyLocal
 from rules.init_to_parameters import InitToParameters
 from rules.lookup_to_from_name import LookupToFromName
 from rules.persisted_to_from_name import PersistedToFromName
+from rules.pip_install_flags import PipInstallFlags
 from rules.new_to_ephemeral import NewToEphemeral
 from rules.secret_from_dict import SecretFromDict
 from rules.secret_to_secrets import SecretToSecrets
 from rules.call_to_remote import CallToRemote
 from rules.object_methods_renamed import ObjectMethodsRenamed
 from rules.modal_names_renamed import ModalNamesRenamed
+from rules.mount_removed import MountRemoved
+from rules.mounts_to_image_add_local import MountsToImageAddLocal
 from rules.network_file_system_deprecated import NetworkFileSystemDeprecated
 from rules.keep_warm_method import KeepWarmMethod
 from rules.update_autoscaler_method import UpdateAutoscalerMethod
@@ -60,6 +63,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     WebEndpointRenamed,
     GpuObjectsToStrings,
     ImageCopyLocal,
+    MountsToImageAddLocal,
+    MountRemoved,
+    PipInstallFlags,
     LookupToFromName,
     PersistedToFromName,
     NewToEphemeral,
