@@ -31,15 +31,17 @@ def verify_paths(paths: Sequence[Path], timeout: float, out: Console, err: Conso
 
     results = list(process_paths(paths, Options("diff", ALL_RULES)))
     changed = [r for r in results if r.output is not None]
-    renames = {new: old for r in results for new, old in r.renames.items()}
     counts = {"equal": 0, "different": 0, "not-verifiable": 0, "error": 0}
     for result in results:
         if result.error is not None:
             err.print(Text(f"{result.display}: error: {result.error}"))
             counts["error"] += 1
+
     def one(result: FileResult):  # type: ignore[no-untyped-def]
         root = Path(import_root(result.path))
         migrated = {r.path: r.output for r in changed if _below(r.path, root)}
+        # Only renames of the files migrated together: another project's `embed` is not this one's.
+        renames = {new: old for r in results if _below(r.path, root) for new, old in r.renames.items()}
         return verify_project(result.path, root, migrated, renames=renames,  # type: ignore[arg-type]
                               converted=frozenset(renames.values()), timeout=timeout)
 

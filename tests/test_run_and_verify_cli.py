@@ -112,3 +112,18 @@ def test_verify_writes_a_self_contained_report(tmp_path: Path) -> None:
     text = report.read_text()
     assert "data-status='equal'" in text and text.count("<svg") == 3  # before, after, unmigrated on current
     assert "<script" not in text and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_a_conversion_in_one_project_does_not_leak_into_another(tmp_path: Path) -> None:
+    converted, plain = tmp_path / "converted", tmp_path / "plain"
+    converted.mkdir()
+    plain.mkdir()
+    (converted / "app.py").write_bytes((FIXTURES / "22_lazy_global_is_none" / "before.py").read_bytes())
+    # `predict` is converted into a class in the first project only; here it stays a function
+    (plain / "app.py").write_text(
+        "import modal\n\nstub = modal.Stub('plain')\n\n\n@stub.function()\ndef predict(x):\n    return x + 1\n\n\n"
+        "@stub.local_entrypoint()\ndef main():\n    print(predict.remote(1))\n"
+    )
+    result = migrate("verify", str(converted), str(plain), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "converted/app.py: equal" in result.stdout and "plain/app.py: equal" in result.stdout
