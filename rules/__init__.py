@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules.build_decorator_removed import BuildDecoratorRemoved
 from rules.decorator_missing_parentheses import DecoratorMissingParentheses
 from rules.enter_checkpoint_argument import EnterCheckpointArgument
 from rules.checkpointing_enabled_option import CheckpointingEnabledOption
@@ -53,6 +54,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CheckpointingEnabledOption,
     AutoscalerOptionsRenamed,
     ConcurrentInputsOption,
+    BuildDecoratorRemoved,
     LazyGlobalSetup,
     CachedLoaderSetup,
     RegisteredCleanup,
