@@ -1,16 +1,20 @@
-"""MOD402: `gpu=modal.gpu.A100(size="80GB", count=2)` -> `gpu="A100-80GB:2"`."""
+"""MOD402: `gpu=modal.gpu.A100(size="80GB", count=2)` -> `gpu="A100-80GB:2"`; `gpu=True` -> `gpu="any"`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 import libcst as cst
+from libcst.metadata import GlobalScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
+from rules.image_copy_local import _is_image
 
 # modal.gpu classes and the string each one meant (A100 depends on its size).
 PLAIN = {"T4": "T4", "L4": "L4", "A10G": "A10G", "H100": "H100", "L40S": "L40S", "Any": "ANY"}
 A100_SIZES = {"40GB": "A100-40GB", "80GB": "A100-80GB", 40: "A100-40GB", 80: "A100-80GB"}
+UNKNOWN = object()  # an argument whose value the tool cannot know
 
 
 class GpuObjectsToStrings(Rule):
@@ -19,11 +23,17 @@ class GpuObjectsToStrings(Rule):
     ## What it does
     Replaces `modal.gpu.T4()`, `L4()`, `A10G()`, `H100()`, `L40S()`, `Any()` and
     `A100(size=..., memory=...)` by the equivalent string, with `count=n` appended as `":n"`:
-    `modal.gpu.A100(size="80GB", count=2)` becomes `"A100-80GB:2"`.
+    `modal.gpu.A100(size="80GB", count=2)` becomes `"A100-80GB:2"`, however the class is imported
+    (`import modal.gpu`, `from modal import gpu`, `from modal.gpu import A100`); those imports go
+    once nothing uses them. An argument that is a module-level constant (assigned once, to a
+    literal Modal accepted) stays a name in an f-string: `A100(count=N_GPUS, memory=GPU_MEM)` becomes
+    `f"A100-{GPU_MEM}GB:{N_GPUS}"`. `gpu=True` on a Modal function, class, sandbox or image
+    becomes `gpu="any"`.
 
     ## Why is this bad?
     GPU objects were deprecated in 0.73.31 and `modal.gpu` was removed in 1.4.0, so the module no
-    longer imports.
+    longer imports. `gpu=True` was deprecated in favour of `gpu="any"` in 2022, and today's Modal
+    accepts only a string or `None`.
 
     ## Example
     ```python
@@ -38,11 +48,14 @@ class GpuObjectsToStrings(Rule):
     ```
 
     ## Fix safety
-    Safe: the strings are the ones Modal's own objects turned into. Arguments that are not literals
-    (a size computed at run time) are reported, not rewritten.
+    Safe: the strings are the ones Modal's own objects turned into, and an f-string is written only
+    when every name in it has one known value the mapping holds for. Other arguments (a count read
+    from the environment, a constant imported from another module) are reported with the string to
+    write, not rewritten.
 
     ## References
-    Modal 0.73.31 (deprecated), 1.4.0 (`modal.gpu` removed); 0.62.174 (`memory=` became `size=`)
+    Modal 0.73.31 (deprecated), 1.4.0 (`modal.gpu` removed); 0.62.174 (`memory=` became `size=`);
+    `gpu=True` deprecated in 0.40 (2022-12)
     """
 
     CODE = "MOD402"
@@ -55,15 +68,46 @@ class GpuObjectsToStrings(Rule):
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for call in ctx.index.calls:
             qualified = ctx.names.qualify(call.func) or ""
-            if not qualified.startswith("modal.gpu.") or qualified.count(".") != 2:
+            if qualified.startswith("modal.gpu.") and qualified.count(".") == 2:
+                yield self._gpu_object(ctx, call, qualified.rsplit(".", 1)[1])
+            elif _is_modal_call(ctx, call, qualified):
+                yield from self._gpu_true(call)
+        yield from self._module_import(ctx)
+
+    def _gpu_object(self, ctx: ModuleContext, call: cst.Call, kind: str) -> Finding:
+        spelling = _spelling(ctx, kind, call)
+        if spelling is None:
+            return self.finding(call, None, message=f"{self.MESSAGE} (not fixed: write the GPU string by hand)")
+        if not spelling.exact:
+            hint = f"write `gpu={spelling.code}` if its names hold values Modal accepted"
+            return self.finding(call, None, message=f"{self.MESSAGE} (not fixed: {hint})")
+        # `from modal import gpu` / `from modal.gpu import X` fail on Modal 1.4: drop them once unused.
+        unused = (ImportSpec("modal", "gpu"), ImportSpec("modal.gpu", kind))
+        return self.finding(call, Fix(((call, cst.parse_expression(spelling.code)),), unused_imports=unused))
+
+    def _gpu_true(self, call: cst.Call) -> Iterator[Finding]:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "gpu" and isinstance(arg.value, cst.Name) and arg.value.value == "True":
+                any_gpu = arg.with_changes(value=cst.SimpleString('"any"'))
+                yield self.finding(arg, Fix(((arg, any_gpu),)), message='`gpu=True` was replaced by `gpu="any"`')
+
+    def _module_import(self, ctx: ModuleContext) -> Iterator[Finding]:
+        """`import modal.gpu` once nothing uses `modal.gpu`: it becomes `import modal` (or goes)."""
+        imports = [
+            (stmt, small) for stmt in ctx.module.body if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body if isinstance(small, cst.Import)
+        ]
+        plain_modal = any(_dotted(a.name) == "modal" and a.asname is None for _, imp in imports for a in imp.names)
+        for _, imp in imports:
+            gpu_aliases = [a for a in imp.names if _dotted(a.name) == "modal.gpu" and a.asname is None]
+            if not gpu_aliases or _uses_gpu_module(ctx):
                 continue
-            value = _as_string(qualified.rsplit(".", 1)[1], call)
-            if value is None:
-                yield self.finding(call, None, message=f"{self.MESSAGE} (not fixed: write the GPU string by hand)")
+            if plain_modal:
+                kept = [a for a in imp.names if a not in gpu_aliases]
+                new: cst.CSTNode | cst.RemovalSentinel = _with_names(imp, kept) if kept else cst.RemovalSentinel.REMOVE
             else:
-                string = cst.SimpleString(f'"{value}"')
-                # `from modal import gpu` fails on Modal 1.4: drop it once nothing uses it.
-                yield self.finding(call, Fix(((call, string),), unused_imports=(ImportSpec("modal", "gpu"),)))
+                new = imp.with_changes(names=[a.with_changes(name=cst.Name("modal")) if a in gpu_aliases else a for a in imp.names])
+            yield self.finding(imp, Fix(((imp, new),)), message="`import modal.gpu` fails since Modal 1.4 (the module was removed)")
 
     VALID = [
         Valid(
@@ -124,34 +168,185 @@ class GpuObjectsToStrings(Rule):
             """,
         ),
         Invalid(
-            "declined: a size computed at run time",
+            "import modal.gpu, from modal.gpu, constants in an f-string, gpu=True",
+            """
+            import modal.gpu
+            from modal.gpu import A100
+
+            N_GPUS = 2
+            GPU_MEM = 80
+            SIZE = "40GB"
+            app = modal.App()
+            image = modal.Image.debian_slim().pip_install("torch", gpu=True)
+
+            @app.function(gpu=modal.gpu.A10G(), image=image)
+            def infer():
+                return 1
+
+            @app.function(gpu=A100(count=N_GPUS, memory=GPU_MEM))
+            def train():
+                return 2
+
+            @app.function(gpu=A100(size=SIZE, count=4))
+            def tune():
+                return 3
+
+            @app.function(gpu=True)
+            def any_gpu():
+                return 4
+            """,
             """
             import modal
 
-            SIZE = "80GB"
+            N_GPUS = 2
+            GPU_MEM = 80
+            SIZE = "40GB"
+            app = modal.App()
+            image = modal.Image.debian_slim().pip_install("torch", gpu="any")
+
+            @app.function(gpu="A10G", image=image)
+            def infer():
+                return 1
+
+            @app.function(gpu=f"A100-{GPU_MEM}GB:{N_GPUS}")
+            def train():
+                return 2
+
+            @app.function(gpu=f"A100-{SIZE}:4")
+            def tune():
+                return 3
+
+            @app.function(gpu="any")
+            def any_gpu():
+                return 4
+            """,
+        ),
+        Invalid(
+            "declined: a count read at run time, a size Modal never accepted",
+            """
+            import os
+
+            import modal
+
+            N_GPUS = int(os.environ.get("N_GPUS", "1"))
             app = modal.App()
 
-            @app.function(gpu=modal.gpu.A100(size=SIZE))
+            @app.function(gpu=modal.gpu.H100(count=N_GPUS))
             def train():
                 return 1
+
+            @app.function(gpu=modal.gpu.A100(size="20GB"))
+            def small():
+                return 2
             """,
         ),
     ]
 
 
-def _as_string(kind: str, call: cst.Call) -> str | None:
-    """The GPU string a `modal.gpu.<kind>(...)` call meant, or None when it cannot be known."""
-    options: dict[str, object] = {}
-    for arg in call.args:
-        if arg.keyword is None or not isinstance(arg.value, (cst.SimpleString, cst.Integer)):
-            return None
-        options[arg.keyword.value] = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else int(arg.value.value)
-    count = options.pop("count", 1)
-    if kind == "A100":
-        size = options.pop("size", options.pop("memory", "40GB"))
-        name = A100_SIZES.get(size)  # type: ignore[arg-type]
-    else:
-        name = PLAIN.get(kind)
-    if name is None or options or not isinstance(count, int):
+@dataclass(frozen=True)
+class _Spelling:
+    code: str  # a string literal or an f-string
+    exact: bool  # every name in it has one known value the mapping holds for
+
+
+def _spelling(ctx: ModuleContext, kind: str, call: cst.Call) -> _Spelling | None:
+    """The GPU string a `modal.gpu.<kind>(...)` call meant, or None when no string is right."""
+    if any(arg.keyword is None for arg in call.args):
         return None
-    return name if count == 1 else f"{name}:{count}"
+    options = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+    count = options.pop("count", None)
+    if kind == "A100":
+        key = "size" if "size" in options else "memory"
+        name = _a100(ctx, options.pop(key)) if key in options else ("A100-40GB", True)
+    else:
+        name = (PLAIN[kind], True) if kind in PLAIN else None
+    suffix = ("", True) if count is None else _count(ctx, count)
+    if name is None or suffix is None or options:
+        return None
+    text, exact = name[0] + suffix[0], name[1] and suffix[1]
+    return _Spelling(f'f"{text}"' if "{" in text else f'"{text}"', exact)
+
+
+def _a100(ctx: ModuleContext, node: cst.BaseExpression) -> tuple[str, bool] | None:
+    value, code = _argument(ctx, node)
+    if code is None:  # a literal
+        return (A100_SIZES[value], True) if value in A100_SIZES else None  # type: ignore[index]
+    if value is UNKNOWN:
+        return f"A100-{{{code}}}GB", False
+    if value not in A100_SIZES:
+        return None
+    # 40 and 80 (the old `memory=`) need the unit; "40GB" and "80GB" carry it.
+    return (f"A100-{{{code}}}GB" if isinstance(value, int) else f"A100-{{{code}}}"), True
+
+
+def _count(ctx: ModuleContext, node: cst.BaseExpression) -> tuple[str, bool] | None:
+    value, code = _argument(ctx, node)
+    if code is None:
+        return (("" if value == 1 else f":{value}"), True) if isinstance(value, int) and value >= 1 else None
+    if value is not UNKNOWN and not (isinstance(value, int) and value >= 1):
+        return None
+    return f":{{{code}}}", value is not UNKNOWN
+
+
+def _argument(ctx: ModuleContext, node: cst.BaseExpression) -> tuple[object, str | None]:
+    """(value, None) for a literal; (value or UNKNOWN, source) for anything else."""
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value, None
+    if isinstance(node, cst.Integer):
+        return int(node.value), None
+    code = ctx.module.code_for_node(node)
+    return (_constant(ctx, node) if isinstance(node, cst.Name) else UNKNOWN), code
+
+
+def _constant(ctx: ModuleContext, name: cst.Name) -> object:
+    """The literal a module-level name is bound to, if it is bound once and nowhere else."""
+    scope = ctx.metadata.resolve(ScopeProvider).get(name)
+    if scope is None or len(scope[name.value]) != 1 or len(ctx.scope[name.value]) != 1:
+        return UNKNOWN
+    (assignment,) = scope[name.value]
+    if not isinstance(assignment.scope, GlobalScope):
+        return UNKNOWN
+    for stmt in ctx.module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            target = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else getattr(small, "target", None)
+            if isinstance(target, cst.Name) and target.value == name.value and isinstance(small, (cst.Assign, cst.AnnAssign)):
+                value = small.value
+                if isinstance(value, cst.Integer):
+                    return int(value.value)
+                return value.evaluated_value if isinstance(value, cst.SimpleString) else UNKNOWN
+    return UNKNOWN
+
+
+def _is_modal_call(ctx: ModuleContext, call: cst.Call, qualified: str) -> bool:
+    """A call of Modal's (an app's decorators, `modal.Sandbox.create`, an image method)."""
+    if qualified.startswith(("modal.", "<app>.")):
+        return True
+    return isinstance(call.func, cst.Attribute) and _is_image(ctx, call.func.value)
+
+
+def _uses_gpu_module(ctx: ModuleContext) -> bool:
+    """Whether anything but an import statement still reaches into `modal.gpu`."""
+    in_imports = {
+        id(node) for stmt in ctx.module.body if isinstance(stmt, cst.SimpleStatementLine)
+        for small in stmt.body if isinstance(small, cst.Import) for alias in small.names for node in _attributes(alias.name)
+    }
+    return any(
+        id(attr) not in in_imports and (ctx.names.qualify(attr) or "").startswith("modal.gpu")
+        for attr in ctx.index.attributes
+    )
+
+
+def _attributes(node: cst.BaseExpression) -> Iterator[cst.Attribute]:
+    while isinstance(node, cst.Attribute):
+        yield node
+        node = node.value
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+def _with_names(imp: cst.Import, kept: list[cst.ImportAlias]) -> cst.Import:
+    return imp.with_changes(names=[*kept[:-1], kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
