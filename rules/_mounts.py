@@ -10,7 +10,10 @@ from typing import Iterator
 import libcst as cst
 
 from migrate.model import ImportSpec, ModuleContext
-from migrate.names import APP
+from migrate.names import APP, APP_FACTORIES
+from rules._emit import modal_attr
+
+Image = tuple[cst.BaseExpression, tuple[ImportSpec, ...]]  # an image expression and the imports it needs
 
 DOCS = "https://modal.com/docs/guide/modal-1-0-migration"
 # `from modal import Mount` fails on Modal 1.0: the fixes drop it once nothing uses it.
@@ -70,7 +73,7 @@ def to_step(ctx: ModuleContext, expr: cst.BaseExpression) -> Step | str:
         return "`*`/`**` arguments are not followed"
     if qualified == "modal.Mount.from_local_python_packages":
         return _python_source(expr)
-    return _local_path(expr, LOCAL_METHODS[qualified])
+    return _local_path(ctx, expr, LOCAL_METHODS[qualified])
 
 
 def _python_source(call: cst.Call) -> Step | str:
@@ -80,7 +83,7 @@ def _python_source(call: cst.Call) -> Step | str:
     return Step("add_local_python_source", tuple(cst.Arg(a.value) for a in call.args), caveat)
 
 
-def _local_path(call: cst.Call, method: str) -> Step | str:
+def _local_path(ctx: ModuleContext, call: cst.Call, method: str) -> Step | str:
     positional = [a for a in call.args if a.keyword is None]
     named = {a.keyword.value: a for a in call.args if a.keyword is not None}
     if "condition" in named:
@@ -92,23 +95,67 @@ def _local_path(call: cst.Call, method: str) -> Step | str:
     remote = positional[1] if len(positional) > 1 else named.pop("remote_path", None)
     if local is None or set(named) - {"local_path", "remote_path"} or len(positional) > 2:
         return "the call's arguments are not the ones `Mount` took"
-    path = _remote_path(local.value, remote.value if remote is not None else None)
+    path = _remote_path(ctx, method, local.value, remote.value if remote is not None else None)
     if path is None:
-        return "the remote path is not a string literal (the new methods need an absolute one)"
-    return Step(method, (cst.Arg(local.value), cst.Arg(cst.SimpleString(f'"{path}"'), keyword=cst.Name("remote_path"), equal=TIGHT)))
+        return "the remote path is not a literal, nor a module constant holding an absolute path (for a file: not ending in `/`)"
+    return Step(method, (cst.Arg(local.value), cst.Arg(path, keyword=cst.Name("remote_path"), equal=TIGHT)))
 
 
-def _remote_path(local: cst.BaseExpression, remote: cst.BaseExpression | None) -> str | None:
-    """The absolute path Mount placed the files at: `remote_path` from `/`, by default `/<local name>`."""
+def _remote_path(ctx: ModuleContext, method: str, local: cst.BaseExpression, remote: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """Where Mount placed the files, absolute: `remote_path` from `/`, by default `/<local name>`."""
     if isinstance(remote, cst.Name) and remote.value == "None":
         remote = None
+    if isinstance(remote, cst.Name):  # a module constant is kept when the new method reads it as Mount did
+        value = _literal(module_value(ctx, remote.value))
+        # `add_local_file` appends the file name to a path ending in `/`; Mount did not.
+        exact = value is not None and value.startswith("/") and (method == "add_local_dir" or not value.endswith("/"))
+        return remote if exact else None
     given = _literal(remote if remote is not None else local)
     if given is None:
         return None
     path = str(PurePosixPath("/", given if remote is not None else PurePosixPath(given).name))
-    return None if '"' in path or "\\" in path else path
+    return None if '"' in path or "\\" in path else cst.SimpleString(f'"{path}"')
 
 
-def _literal(expr: cst.BaseExpression) -> str | None:
+def _literal(expr: cst.BaseExpression | None) -> str | None:
     value = expr.evaluated_value if isinstance(expr, cst.SimpleString) else None
     return value if isinstance(value, str) else None
+
+
+def decorator_image(ctx: ModuleContext, call: cst.Call) -> Image | str:
+    """The image the decorated function runs on: `image=`, else its app's `image=`, else
+    `debian_slim()` (Modal's default image, then and now), or why it is not known."""
+    own = keyword(call, "image")
+    if own is not None:
+        return own.value, ()
+    owner = call.func.value if isinstance(call.func, cst.Attribute) else None
+    app = app_call(ctx, owner.value) if isinstance(owner, cst.Name) else None
+    if app is None:
+        return "the app is not created in this module, so its default image is not known here; pass `image=`"
+    image = keyword(app, "image")
+    if image is not None:
+        if isinstance(image.value, cst.Name):
+            return image.value, ()
+        return "the app's `image=` is not a name; pass `image=` to the function"
+    spelled = modal_attr(ctx, "Image")
+    if spelled is None:
+        return "`modal.Image` cannot be spelled in this module without a clash"
+    return cst.Call(cst.Attribute(spelled[0], cst.Name("debian_slim"))), spelled[1]
+
+
+def app_call(ctx: ModuleContext, name: str) -> cst.Call | None:
+    """The `modal.App(...)`/`Stub(...)` call `name` is bound to at module level."""
+    call = module_value(ctx, name)
+    return call if isinstance(call, cst.Call) and ctx.names.qualify(call.func) in APP_FACTORIES else None
+
+
+def module_value(ctx: ModuleContext, name: str) -> cst.BaseExpression | None:
+    """What `name = ...` binds it to at module level, if it is bound there once."""
+    found = [
+        small.value
+        for stmt in ctx.module.body
+        if isinstance(stmt, cst.SimpleStatementLine)
+        for small in stmt.body
+        if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets)
+    ]
+    return found[0] if len(found) == 1 else None

@@ -8,6 +8,7 @@ import libcst as cst
 
 from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 from migrate.names import APP_FACTORIES
+from rules._mount_variables import Variable, mount_variables
 from rules._mounts import DOCS, function_decorators, keyword, mount_name
 
 
@@ -53,6 +54,7 @@ class MountRemoved(Rule):
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         handled = {id(arg) for call in function_decorators(ctx) if (arg := keyword(call, "mounts")) is not None}
+        handled |= {id(v.assign) for v in mount_variables(ctx).values() if isinstance(v, Variable)}  # MOD601 converts them
         finder = _MountUses(ctx, handled)
         ctx.module.visit(finder)
         for node in finder.mount_uses:
@@ -111,6 +113,9 @@ class _MountUses(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         return False
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        return id(node) not in self.handled
 
     def visit_Arg(self, node: cst.Arg) -> bool:
         if id(node) not in self.handled:

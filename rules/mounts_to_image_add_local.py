@@ -7,11 +7,8 @@ from typing import Iterator
 import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
-from migrate.names import APP_FACTORIES
-from rules._emit import modal_attr
-from rules._mounts import DOCS, MOUNT_IMPORTS, Step, function_decorators, keyword, to_step
-
-Image = tuple[cst.BaseExpression, tuple[ImportSpec, ...]]
+from rules._mount_variables import Variable, mount_variables
+from rules._mounts import DOCS, MOUNT_IMPORTS, Image, Step, decorator_image, function_decorators, keyword, to_step
 
 
 class MountsToImageAddLocal(Rule):
@@ -23,7 +20,10 @@ class MountsToImageAddLocal(Rule):
     `.add_local_dir(local, remote_path=...)`, `Mount.from_local_file` becomes `.add_local_file`,
     and `Mount.from_local_python_packages("pkg")` becomes `.add_local_python_source("pkg")`. The
     image is the decorator's `image=`; without one, the app's `image=` (a name), else
-    `modal.Image.debian_slim()`, the image Modal gives a function that names none.
+    `modal.Image.debian_slim()`, the image Modal gives a function that names none. A mount bound
+    to a module-level name and listed only by functions on one image becomes that image, built
+    once: `assets = Mount.from_local_dir(...)` turns into
+    `image_with_assets = image.add_local_dir(...)`, and the functions use `image=image_with_assets`.
 
     ## Why is this bad?
     `modal.Mount` was deprecated in 0.73.167 and removed, with the `mounts=` parameter, in 1.0.0:
@@ -45,11 +45,14 @@ class MountsToImageAddLocal(Rule):
     Safe for `from_local_dir`/`from_local_file`: like a mount, `add_local_*` (with the default
     `copy=False`) adds the files when the container starts, as the last step of the image. A
     remote path that was relative or left out is written the way Mount resolved it (`"data"` is
-    `/data`, no remote path is `/<local name>`). `from_local_python_packages` is unsafe: the new
-    method adds only `.py` files by default. Not fixed, with the reason: a mount that is not a
-    literal `Mount.from_local_*(...)` call in a literal list (a variable, a list built in a loop),
-    `condition=`, `recursive=False`, `remote_dir=`, a remote path that is not a literal, and an
-    app defined in another module (its default image is not known here).
+    `/data`, no remote path is `/<local name>`); a module constant holding an absolute path is
+    kept (a file's must not end in `/`, which `add_local_file` reads as a folder). Another module
+    importing a renamed mount variable is not updated. `from_local_python_packages` is unsafe: the
+    new method adds only `.py` files by default. Not fixed, with the reason: a mount that is not a
+    literal `Mount.from_local_*(...)` call in a literal list (a list built in a loop, a mount
+    variable used elsewhere or by functions on different images), `condition=`,
+    `recursive=False`, `remote_dir=`, a remote path that is not a literal or absolute constant,
+    and an app defined in another module (its default image is not known here).
 
     ## References
     Modal 0.72.4 / 0.73.167 (deprecated), 1.0.0 (`Mount` and `mounts=` removed); `add_local_dir`
@@ -65,17 +68,41 @@ class MountsToImageAddLocal(Rule):
     TOKENS = (b"mounts",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        variables = mount_variables(ctx)
+        planned = [v for v in variables.values() if isinstance(v, Variable)]
+        covered = {id(arg) for v in planned for _, arg in v.users}
         for call in function_decorators(ctx):
             mounts = keyword(call, "mounts")
-            if mounts is None:
+            if mounts is None or id(mounts) in covered:
                 continue
-            planned = _fix(ctx, call, mounts)
-            if isinstance(planned, str):
-                yield self.finding(mounts, None, message=f"{self.MESSAGE} (not fixed: {planned}; see {DOCS})")
-            elif planned.safety is FixSafety.UNSAFE:
-                yield self.finding(mounts, planned, message=f"{self.MESSAGE} (unsafe: {_caveats(ctx, mounts)})")
+            folded = _folded(ctx, call, mounts, variables)
+            if isinstance(folded, str):
+                yield self.finding(mounts, None, message=f"{self.MESSAGE} (not fixed: {folded}; see {DOCS})")
             else:
-                yield self.finding(mounts, planned)
+                yield self._fixed(mounts, [(call, folded[0])], folded[1], folded[2])
+        for variable in planned:
+            yield self._variable(ctx, variable, variables)
+
+    def _fixed(self, node: cst.CSTNode, edits: list[tuple[cst.CSTNode, cst.CSTNode]], imports: tuple[ImportSpec, ...], caveats: list[str], detail: str = "") -> Finding:
+        fix = Fix(tuple(edits), imports, FixSafety.UNSAFE if caveats else FixSafety.SAFE, unused_imports=MOUNT_IMPORTS)
+        notes = [detail] if detail else []
+        notes += [f"unsafe: {c}" for c in dict.fromkeys(caveats)]
+        return self.finding(node, fix, message=f"{self.MESSAGE} ({'; '.join(notes)})" if notes else None)
+
+    def _variable(self, ctx: ModuleContext, variable: Variable, variables: dict[str, Variable | str]) -> Finding:
+        """One fix for the mount's binding and every function that lists it."""
+        renamed = variable.assign.with_changes(targets=[cst.AssignTarget(cst.Name(variable.image))], value=variable.value)
+        edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(variable.assign, renamed)]
+        imports, caveats = list(variable.imports), [variable.step.caveat] if variable.step.caveat else []
+        for call, mounts in variable.users:
+            folded = _folded(ctx, call, mounts, variables)
+            if isinstance(folded, str):
+                return self.finding(variable.assign.value, None, message=f"{self.MESSAGE} (not fixed: {folded}; see {DOCS})")
+            edits.append((call, folded[0]))
+            imports += folded[1]
+            caveats += folded[2]
+        detail = f"`{variable.name}` becomes the image `{variable.image}`"
+        return self._fixed(variable.assign.value, edits, tuple(dict.fromkeys(imports)), caveats, detail)
 
     VALID = [
         Valid(
@@ -144,22 +171,32 @@ class MountsToImageAddLocal(Rule):
             """
             from modal import App, Image, Mount
 
+            WEIGHTS = "/weights"
             image = Image.debian_slim()
             app = App("demo", image=image)
 
             @app.function(mounts=[Mount.from_local_file("model.json", remote_path="/model/")], timeout=60)
             def f():
                 return 1
+
+            @app.cls(mounts=[Mount.from_local_dir("weights", remote_path=WEIGHTS)])
+            class Model:
+                pass
             """,
             """
             from modal import App, Image
 
+            WEIGHTS = "/weights"
             image = Image.debian_slim()
             app = App("demo", image=image)
 
             @app.function(image=image.add_local_file("model.json", remote_path="/model"), timeout=60)
             def f():
                 return 1
+
+            @app.cls(image=image.add_local_dir("weights", remote_path=WEIGHTS))
+            class Model:
+                pass
             """,
         ),
         Invalid(
@@ -185,7 +222,40 @@ class MountsToImageAddLocal(Rule):
             """,
         ),
         Invalid(
-            "declined: condition= and a mount variable",
+            "a mount variable shared by two functions becomes one image",
+            """
+            import modal
+
+            app = modal.App()
+            base = modal.Image.debian_slim().pip_install("pillow")
+            assets = modal.Mount.from_local_dir("assets", remote_path="/assets")
+
+            @app.function(image=base, mounts=[assets, modal.Mount.from_local_file("logo.png", remote_path="/logo.png")])
+            def f():
+                return 1
+
+            @app.function(mounts=[assets], image=base)
+            def g():
+                return 2
+            """,
+            """
+            import modal
+
+            app = modal.App()
+            base = modal.Image.debian_slim().pip_install("pillow")
+            image_with_assets = base.add_local_dir("assets", remote_path="/assets")
+
+            @app.function(image=image_with_assets.add_local_file("logo.png", remote_path="/logo.png"))
+            def f():
+                return 1
+
+            @app.function(image=image_with_assets)
+            def g():
+                return 2
+            """,
+        ),
+        Invalid(
+            "declined: condition=, a mount variable on two images, a list built in a loop, a remote directory for a file",
             """
             import modal
 
@@ -199,32 +269,55 @@ class MountsToImageAddLocal(Rule):
             @app.function(mounts=[assets])
             def g():
                 return 1
+
+            @app.function(image=modal.Image.debian_slim().pip_install("numpy"), mounts=[assets])
+            def h():
+                return 1
+
+            @app.function(mounts=[modal.Mount.from_local_file(p, remote_path=f"/{p}") for p in ["a", "b"]])
+            def k():
+                return 1
+
+            @app.function(mounts=[modal.Mount.from_local_file("cfg.toml", remote_path=CONFIG_DIR)])
+            def m():
+                return 1
+
+            CONFIG_DIR = "/etc/"
             """,
         ),
     ]
 
 
-def _fix(ctx: ModuleContext, call: cst.Call, mounts: cst.Arg) -> Fix | str:
-    """The decorator with `mounts=` folded into `image=`, or why it cannot be."""
-    if not isinstance(mounts.value, (cst.List, cst.Tuple)) or any(isinstance(e, cst.StarredElement) for e in mounts.value.elements):
+def _folded(
+    ctx: ModuleContext, call: cst.Call, mounts: cst.Arg, variables: dict[str, Variable | str]
+) -> tuple[cst.Call, tuple[ImportSpec, ...], list[str]] | str:
+    """The decorator with `mounts=` folded into `image=`, the imports and caveats; or why it cannot be."""
+    value = mounts.value
+    if not isinstance(value, (cst.List, cst.Tuple)) or any(isinstance(e, cst.StarredElement) for e in value.elements):
         return "`mounts=` is not a literal list"
-    steps = [to_step(ctx, element.value) for element in mounts.value.elements]
-    reason = next((s for s in steps if isinstance(s, str)), None)
-    if reason is not None:
-        return reason
-    image_arg = keyword(call, "image")
-    base = (image_arg.value, ()) if image_arg is not None else _default_image(ctx, call)
+    base: Image | str | None = None
+    steps: list[Step] = []
+    for element in value.elements:
+        known = variables.get(element.value.value) if isinstance(element.value, cst.Name) else None
+        if isinstance(known, Variable):
+            base = (cst.Name(known.image), ())
+            continue
+        step = f"the Mount `{cst.ensure_type(element.value, cst.Name).value}` is not converted: {known}" if known else to_step(ctx, element.value)
+        if isinstance(step, str):
+            return step
+        steps.append(step)
+    if base is None and not steps:  # `mounts=[]`
+        return call.with_changes(args=_fold(list(call.args), mounts, keyword(call, "image"), None)), (), []
+    base = base or decorator_image(ctx, call)
     if isinstance(base, str):
         return base
     image, imports = base
     if not isinstance(image, (cst.Name, cst.Attribute, cst.Call)):
         return "the function's `image=` is not a name or a call chain"
     for step in steps:
-        assert isinstance(step, Step)
         image = step.on(image)
-    args = _fold(list(call.args), mounts, image_arg, image if steps else None)
-    safety = FixSafety.UNSAFE if any(isinstance(s, Step) and s.caveat for s in steps) else FixSafety.SAFE
-    return Fix(((call, call.with_changes(args=args)),), imports if steps else (), safety, unused_imports=MOUNT_IMPORTS)
+    args = _fold(list(call.args), mounts, keyword(call, "image"), image)
+    return call.with_changes(args=args), imports, [s.caveat for s in steps if s.caveat]
 
 
 def _fold(args: list[cst.Arg], mounts: cst.Arg, image_arg: cst.Arg | None, image: cst.BaseExpression | None) -> list[cst.Arg]:
@@ -239,39 +332,3 @@ def _fold(args: list[cst.Arg], mounts: cst.Arg, image_arg: cst.Arg | None, image
         args[at - 1] = args[at - 1].with_changes(comma=mounts.comma)  # keep the list's trailing-comma style
     del args[at]
     return args
-
-
-def _default_image(ctx: ModuleContext, call: cst.Call) -> Image | str:
-    """The image a function without `image=` runs on: its app's `image=`, else `debian_slim()`."""
-    owner = call.func.value if isinstance(call.func, cst.Attribute) else None
-    app = _app_call(ctx, owner.value) if isinstance(owner, cst.Name) else None
-    if app is None:
-        return "the app is not created in this module, so its default image is not known here; pass `image=`"
-    image = keyword(app, "image")
-    if image is not None:
-        if isinstance(image.value, cst.Name):
-            return image.value, ()
-        return "the app's `image=` is not a name; pass `image=` to the function"
-    spelled = modal_attr(ctx, "Image")
-    if spelled is None:
-        return "`modal.Image` cannot be spelled in this module without a clash"
-    return cst.Call(cst.Attribute(spelled[0], cst.Name("debian_slim"))), spelled[1]
-
-
-def _app_call(ctx: ModuleContext, name: str) -> cst.Call | None:
-    """The `modal.App(...)`/`Stub(...)` call `name` is bound to at module level, if bound once."""
-    found = [
-        small.value
-        for stmt in ctx.module.body
-        if isinstance(stmt, cst.SimpleStatementLine)
-        for small in stmt.body
-        if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets)
-    ]
-    call = found[0] if len(found) == 1 else None
-    return call if isinstance(call, cst.Call) and ctx.names.qualify(call.func) in APP_FACTORIES else None
-
-
-def _caveats(ctx: ModuleContext, mounts: cst.Arg) -> str:
-    assert isinstance(mounts.value, (cst.List, cst.Tuple))
-    steps = [to_step(ctx, e.value) for e in mounts.value.elements]
-    return "; ".join(dict.fromkeys(s.caveat for s in steps if isinstance(s, Step) and s.caveat))
