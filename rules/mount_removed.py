@@ -126,6 +126,7 @@ class _MountUses(cst.CSTVisitor):
         arg = keyword(node, "mounts")
         if arg is not None and self.ctx.names.qualify(node.func) in APP_FACTORIES:
             self.app_mounts.append(arg)
+            self.handled.add(id(arg))  # one finding for the argument, not one more per Mount in it
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if mount_name(self.ctx, node) is not None:
