@@ -4,6 +4,7 @@ the name becomes an image, built once from the functions' image, that they all r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
@@ -29,7 +30,7 @@ class Variable:
 
 def mount_variables(ctx: ModuleContext) -> dict[str, Variable | str]:
     """Each module-level name bound to a `Mount.from_local_*` call: its plan, or why there is none."""
-    return ctx.shared("mount-variables", _plan_all)  # type: ignore[no-any-return]
+    return cast("dict[str, Variable | str]", ctx.shared("mount-variables", _plan_all))
 
 
 def _plan_all(ctx: ModuleContext) -> dict[str, Variable | str]:
@@ -56,11 +57,12 @@ def _plan(ctx: ModuleContext, index: int, assign: cst.Assign, name: str) -> Vari
     assignments = ctx.scope.assignments[name]
     if len(assignments) != 1:
         return f"`{name}` is bound more than once"
-    users = [_user(ctx, access.node) for access in next(iter(assignments)).references]
-    if not users or None in users:
+    found = [_user(ctx, access.node) for access in next(iter(assignments)).references]
+    users = [user for user in found if user is not None]
+    if not users or len(users) != len(found):
         return f"`{name}` is used other than in `mounts=[...]` of `@app.function`/`@app.cls`"
-    bases = [decorator_image(ctx, call) for call, _ in users]  # type: ignore[misc]
-    reason = next((b for b in bases if isinstance(b, str)), None) or _others_reason(ctx, users)  # type: ignore[arg-type]
+    bases = [decorator_image(ctx, call) for call, _ in users]
+    reason = next((b for b in bases if isinstance(b, str)), None) or _others_reason(ctx, users)
     if reason is not None:
         return reason
     images = [b for b in bases if not isinstance(b, str)]
@@ -70,7 +72,7 @@ def _plan(ctx: ModuleContext, index: int, assign: cst.Assign, name: str) -> Vari
     if not imports and not reference_names(base) <= _bound_before(ctx.module.body[:index]):
         return f"the image of the functions listing `{name}` is defined after it"
     image = free_name(f"image_with_{name}", set(all_names(ctx)))
-    return Variable(name, image, assign, step.on(base), imports, step, tuple(users))  # type: ignore[arg-type]
+    return Variable(name, image, assign, step.on(base), imports, step, tuple(users))
 
 
 def _user(ctx: ModuleContext, node: cst.CSTNode) -> User | None:
@@ -79,10 +81,10 @@ def _user(ctx: ModuleContext, node: cst.CSTNode) -> User | None:
     element = parents.get(node)
     listing = parents.get(element) if isinstance(element, cst.Element) else None
     arg = parents.get(listing) if isinstance(listing, (cst.List, cst.Tuple)) else None
-    call = parents.get(arg) if isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "mounts" else None
-    if isinstance(call, cst.Call) and any(call is c for c in function_decorators(ctx)):
-        return call, arg  # type: ignore[return-value]
-    return None
+    if not isinstance(arg, cst.Arg) or arg.keyword is None or arg.keyword.value != "mounts":
+        return None
+    call = parents.get(arg)
+    return (call, arg) if isinstance(call, cst.Call) and any(call is c for c in function_decorators(ctx)) else None
 
 
 def _others_reason(ctx: ModuleContext, users: list[User]) -> str | None:
