@@ -33,7 +33,9 @@ def mount_name(ctx: ModuleContext, expr: cst.BaseExpression) -> str | None:
         return None
     if qualified == "modal.mount" or qualified.startswith("modal.mount.Mount"):
         qualified = qualified.replace("modal.mount.", "modal.", 1)
-    return qualified if qualified == "modal.mount" or qualified.split(".")[:2] == ["modal", "Mount"] else None
+    if qualified in ("modal.mount", "modal.create_package_mounts"):  # the module, and the factory deprecated in 2023
+        return qualified
+    return qualified if qualified.split(".")[:2] == ["modal", "Mount"] else None
 
 
 def function_decorators(ctx: ModuleContext) -> Iterator[cst.Call]:

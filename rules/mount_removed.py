@@ -17,8 +17,9 @@ class MountRemoved(Rule):
 
     ## What it does
     Reports every use of `modal.Mount` that MOD601 does not handle: `modal.Mount(...)`,
-    `Mount.from_name(...)`, a mount built into a variable or passed around, and `mounts=` on
-    `modal.App(...)`/`Stub(...)`. (`mounts=` of `@app.function`/`@app.cls` is MOD601's.)
+    `Mount.from_name(...)`, a mount built into a variable or passed around,
+    `modal.create_package_mounts(...)`, and `mounts=` on `modal.App(...)`/`Stub(...)`.
+    (`mounts=` of `@app.function`/`@app.cls` is MOD601's.)
 
     ## Why is this bad?
     `modal.Mount` was deprecated in 0.73.167 and removed in 1.0.0, with the `mounts=` parameters
@@ -84,6 +85,14 @@ class MountRemoved(Rule):
             shared = Mount.from_name("shared-assets")
             app = App(mounts=[shared])
             empty = Mount()
+            """,
+        ),
+        Invalid(
+            "create_package_mounts (deprecated in 2023)",
+            """
+            import modal
+
+            mounts = modal.create_package_mounts(["helpers"])
             """,
         ),
         Invalid(

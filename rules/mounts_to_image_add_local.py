@@ -167,10 +167,13 @@ class MountsToImageAddLocal(Rule):
             """,
         ),
         Invalid(
-            "the app's image, from-import of Mount dropped",
+            "the app's image, a computed local path, a constant remote path, from-import of Mount dropped",
             """
+            from pathlib import Path
+
             from modal import App, Image, Mount
 
+            HERE = Path(__file__).parent
             WEIGHTS = "/weights"
             image = Image.debian_slim()
             app = App("demo", image=image)
@@ -179,13 +182,16 @@ class MountsToImageAddLocal(Rule):
             def f():
                 return 1
 
-            @app.cls(mounts=[Mount.from_local_dir("weights", remote_path=WEIGHTS)])
+            @app.cls(mounts=[Mount.from_local_dir(HERE / "weights", remote_path=WEIGHTS)])
             class Model:
                 pass
             """,
             """
+            from pathlib import Path
+
             from modal import App, Image
 
+            HERE = Path(__file__).parent
             WEIGHTS = "/weights"
             image = Image.debian_slim()
             app = App("demo", image=image)
@@ -194,7 +200,7 @@ class MountsToImageAddLocal(Rule):
             def f():
                 return 1
 
-            @app.cls(image=image.add_local_dir("weights", remote_path=WEIGHTS))
+            @app.cls(image=image.add_local_dir(HERE / "weights", remote_path=WEIGHTS))
             class Model:
                 pass
             """,
