@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 import libcst as cst
 from libcst.metadata import GlobalScope, ScopeProvider
 
-from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from rules.image_copy_local import _is_image
 
 # modal.gpu classes and the string each one meant (A100 depends on its size).
 PLAIN = {"T4": "T4", "L4": "L4", "A10G": "A10G", "H100": "H100", "L40S": "L40S", "Any": "ANY"}
 A100_SIZES = {"40GB": "A100-40GB", "80GB": "A100-80GB", 40: "A100-40GB", 80: "A100-80GB"}
+T = TypeVar("T", bound=cst.CSTNode)
 UNKNOWN = object()  # an argument whose value the tool cannot know
 
 
@@ -73,6 +74,7 @@ class GpuObjectsToStrings(Rule):
             elif _is_modal_call(ctx, call, qualified):
                 yield from self._gpu_true(call)
         yield from self._module_import(ctx)
+        yield from self._from_imports(ctx)
 
     def _gpu_object(self, ctx: ModuleContext, call: cst.Call, kind: str) -> Finding:
         spelling = _spelling(ctx, kind, call)
@@ -81,9 +83,7 @@ class GpuObjectsToStrings(Rule):
         if not spelling.exact:
             hint = f"write `gpu={spelling.code}` if its names hold values Modal accepted"
             return self.finding(call, None, message=f"{self.MESSAGE} (not fixed: {hint})")
-        # `from modal import gpu` / `from modal.gpu import X` fail on Modal 1.4: drop them once unused.
-        unused = (ImportSpec("modal", "gpu"), ImportSpec("modal.gpu", kind))
-        return self.finding(call, Fix(((call, cst.parse_expression(spelling.code)),), unused_imports=unused))
+        return self.finding(call, Fix(((call, cst.parse_expression(spelling.code)),)))
 
     def _gpu_true(self, call: cst.Call) -> Iterator[Finding]:
         for arg in call.args:
@@ -91,20 +91,31 @@ class GpuObjectsToStrings(Rule):
                 any_gpu = arg.with_changes(value=cst.SimpleString('"any"'))
                 yield self.finding(arg, Fix(((arg, any_gpu),)), message='`gpu=True` was replaced by `gpu="any"`')
 
+    def _from_imports(self, ctx: ModuleContext) -> Iterator[Finding]:
+        """`from modal import gpu` / `from modal.gpu import A100 [as G]` fail since Modal 1.4: unused ones go."""
+        for imp in _top_level(ctx, cst.ImportFrom):
+            if imp.relative or isinstance(imp.names, cst.ImportStar):
+                continue
+            module = _dotted(imp.module) if imp.module is not None else ""
+            of_gpu = [a for a in imp.names if module == "modal.gpu" or (module == "modal" and _dotted(a.name) == "gpu")]
+            unused = [a for a in of_gpu if not _referenced(ctx, a)]
+            if not unused:
+                continue
+            kept = [a for a in imp.names if a not in unused]
+            new: cst.CSTNode | cst.RemovalSentinel = imp.with_changes(names=_without_last_comma(kept)) if kept else cst.RemovalSentinel.REMOVE
+            yield self.finding(imp, Fix(((imp, new),)), message="importing from `modal.gpu` fails since Modal 1.4 (the module was removed)")
+
     def _module_import(self, ctx: ModuleContext) -> Iterator[Finding]:
         """`import modal.gpu` once nothing uses `modal.gpu`: it becomes `import modal` (or goes)."""
-        imports = [
-            (stmt, small) for stmt in ctx.module.body if isinstance(stmt, cst.SimpleStatementLine)
-            for small in stmt.body if isinstance(small, cst.Import)
-        ]
-        plain_modal = any(_dotted(a.name) == "modal" and a.asname is None for _, imp in imports for a in imp.names)
-        for _, imp in imports:
+        imports = list(_top_level(ctx, cst.Import))
+        plain_modal = any(_dotted(a.name) == "modal" and a.asname is None for imp in imports for a in imp.names)
+        for imp in imports:
             gpu_aliases = [a for a in imp.names if _dotted(a.name) == "modal.gpu" and a.asname is None]
             if not gpu_aliases or _uses_gpu_module(ctx):
                 continue
             if plain_modal:
                 kept = [a for a in imp.names if a not in gpu_aliases]
-                new: cst.CSTNode | cst.RemovalSentinel = _with_names(imp, kept) if kept else cst.RemovalSentinel.REMOVE
+                new: cst.CSTNode | cst.RemovalSentinel = imp.with_changes(names=_without_last_comma(kept)) if kept else cst.RemovalSentinel.REMOVE
             else:
                 new = imp.with_changes(names=[a.with_changes(name=cst.Name("modal")) if a in gpu_aliases else a for a in imp.names])
             yield self.finding(imp, Fix(((imp, new),)), message="`import modal.gpu` fails since Modal 1.4 (the module was removed)")
@@ -222,6 +233,38 @@ class GpuObjectsToStrings(Rule):
             """,
         ),
         Invalid(
+            "aliases, and modal.gpu imported beside other modules",
+            """
+            import modal
+            import modal.gpu, os
+            from modal.gpu import A100 as G, T4
+
+            app = modal.App()
+
+            @app.function(gpu=modal.gpu.T4(count=2))
+            def f():
+                return os.sep
+
+            @app.function(gpu=G())
+            def g():
+                return 1
+            """,
+            """
+            import modal
+            import os
+
+            app = modal.App()
+
+            @app.function(gpu="T4:2")
+            def f():
+                return os.sep
+
+            @app.function(gpu="A100-40GB")
+            def g():
+                return 1
+            """,
+        ),
+        Invalid(
             "declined: a count read at run time, a size Modal never accepted",
             """
             import os
@@ -326,14 +369,19 @@ def _is_modal_call(ctx: ModuleContext, call: cst.Call, qualified: str) -> bool:
 
 def _uses_gpu_module(ctx: ModuleContext) -> bool:
     """Whether anything but an import statement still reaches into `modal.gpu`."""
-    in_imports = {
-        id(node) for stmt in ctx.module.body if isinstance(stmt, cst.SimpleStatementLine)
-        for small in stmt.body if isinstance(small, cst.Import) for alias in small.names for node in _attributes(alias.name)
-    }
+    in_imports = {id(node) for imp in _top_level(ctx, cst.Import) for alias in imp.names for node in _attributes(alias.name)}
+    in_imports |= {id(node) for imp in ctx.index.import_froms if imp.module is not None for node in _attributes(imp.module)}
     return any(
         id(attr) not in in_imports and (ctx.names.qualify(attr) or "").startswith("modal.gpu")
         for attr in ctx.index.attributes
     )
+
+
+def _top_level(ctx: ModuleContext, kind: type[T]) -> Iterator[T]:
+    """Module-level statements of one kind (an import inside a function binds a local name)."""
+    for stmt in ctx.module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            yield from (small for small in stmt.body if isinstance(small, kind))
 
 
 def _attributes(node: cst.BaseExpression) -> Iterator[cst.Attribute]:
@@ -348,5 +396,11 @@ def _dotted(node: cst.BaseExpression) -> str:
     return node.value if isinstance(node, cst.Name) else ""
 
 
-def _with_names(imp: cst.Import, kept: list[cst.ImportAlias]) -> cst.Import:
-    return imp.with_changes(names=[*kept[:-1], kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+def _without_last_comma(kept: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    return [*kept[:-1], kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+
+
+def _referenced(ctx: ModuleContext, alias: cst.ImportAlias) -> bool:
+    bound = alias.asname.name if alias.asname is not None else alias.name
+    name = bound.value if isinstance(bound, cst.Name) else ""
+    return any(assignment.references for assignment in ctx.scope.assignments[name])
