@@ -211,6 +211,33 @@ class ProjectIndex:
         source = self.find(key, found[0].module, found[0].level)
         return self.new_name(source, name, depth + 1) if source is not None else None
 
+    def importers(self, key: str, name: str) -> list[str]:
+        """Other modules that import top-level `name` of module `key` (`from m import name`, a star
+        import, or the module itself when `name` appears in its text): a whole-tree question."""
+        word = name.encode()
+        found = []
+        for other, entry in list(self.all_modules().items()):
+            data = entry.data
+            if other != key and data is not None and word in data and key in self._imported_names(other, name):
+                found.append(other)
+        return found
+
+    def _imported_names(self, key: str, name: str) -> set[str]:
+        """Modules from which module `key` may take `name`, by its import statements' text."""
+        found = set()
+        for module, names in _import_statements(self.modules[key].data or b""):
+            text = module.decode(errors="replace")
+            imported = {n.decode(errors="replace") for n in names}
+            if not module:
+                found |= {k for n in imported for k in [self.find(key, n, 0)] if k}
+                continue
+            base = self.find(key, text.lstrip("."), len(text) - len(text.lstrip(".")))
+            if base is not None and (name in imported or "*" in imported):
+                found.add(base)
+            folder = Path(base).parent if base is not None and base.endswith("__init__.py") else Path(base or "")
+            found |= {k for n in imported if base is not None for k in [self._module_at(folder, [n])] if k}
+        return found
+
     # -- users of an app -----------------------------------------------------------------------
 
     def users(self, origin: Origin) -> Iterator[str]:
@@ -339,6 +366,9 @@ class ModuleLookup:
 
     def new_name(self, key: str, name: str) -> str | None:
         return self.index.new_name(key, name)
+
+    def importers(self, name: str) -> list[str]:
+        return self.index.importers(self.key, name)
 
 
 @lru_cache(maxsize=1024)

@@ -44,6 +44,9 @@ class ProjectLookup(Protocol):
     def new_name(self, key: str, name: str) -> str | None:
         """The name top-level `name` of that module has after the run's renames, when it changes."""
 
+    def importers(self, name: str) -> list[str]:
+        """Keys of the other modules that import top-level `name` of the module asking."""
+
 
 def module_meaning(key: str) -> str:
     return f"{_MODULE}{key}>"

@@ -4,10 +4,12 @@ the name becomes an image, built once from the functions' image, that they all r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 import libcst as cst
 
+from migrate.discover import display_path
 from migrate.model import ImportSpec, ModuleContext
 from rules._emit import all_names, free_name, reference_names
 from rules._mounts import LOCAL_METHODS, Step, decorator_image, function_decorators, mount_name, to_step
@@ -57,6 +59,9 @@ def _plan(ctx: ModuleContext, index: int, assign: cst.Assign, name: str) -> Vari
     assignments = ctx.scope.assignments[name]
     if len(assignments) != 1:
         return f"`{name}` is bound more than once"
+    importers = ctx.facts.lookup.importers(name) if ctx.facts.lookup is not None else []
+    if importers:
+        return f"`{name}` is imported by {display_path(Path(importers[0]))}"
     found = [_user(ctx, access.node) for access in next(iter(assignments)).references]
     users = [user for user in found if user is not None]
     if not users or len(users) != len(found):

@@ -292,3 +292,38 @@ def test_a_file_without_modal_is_worth_parsing_only_when_its_imports_reach_modal
     index = ProjectIndex.build(root, list(discover([root])), lambda p: p.read_bytes())
     assert index.reaches_modal(str((root / "user.py").resolve()))
     assert not index.reaches_modal(str((root / "plain.py").resolve()))
+
+
+def test_a_mount_variable_another_module_imports_is_not_turned_into_an_image(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "common.py": """
+            import modal
+
+            app = modal.App()
+            assets = modal.Mount.from_local_dir("assets", remote_path="/assets")
+
+
+            @app.function(mounts=[assets])
+            def f():
+                return 1
+            """,
+        "other.py": "from common import assets\n\nprint(assets)\n",
+    })
+    results = {r.path.name: r for r in process_paths([root], Options("check", ALL_RULES))}
+    found = [d for d in results["common.py"].found if d.code == "MOD601"]
+    assert found and not found[0].fixable and "is imported by" in found[0].message and "other.py" in found[0].message
+    alone = _tree(tmp_path / "alone", {"common.py": (root / "common.py").read_text()})
+    fixed = {r.path.name: r for r in process_paths([alone], Options("check", ALL_RULES))}
+    assert any(d.code == "MOD601" and d.fixable for d in fixed["common.py"].found)
+
+
+def test_importers_of_a_name_in_every_import_spelling(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "pkg/__init__.py": "", "pkg/common.py": "x = 1\n",
+        "a.py": "from pkg.common import x\n", "b.py": "from pkg import common\nprint(common.x)\n",
+        "c.py": "import pkg.common\nprint(pkg.common.x)\n", "d.py": "from pkg.common import *\nprint(x)\n",
+        "e.py": "from pkg.common import y as x\n", "f.py": "x = 2\n",
+    })
+    index = ProjectIndex.build(root, [], lambda p: p.read_bytes(), lambda: discover([root]))
+    found = {Path(k).name for k in index.importers(str((root / "pkg/common.py").resolve()), "x")}
+    assert found == {"a.py", "b.py", "c.py", "d.py"}  # e.py imports `y` (under the name `x`)
