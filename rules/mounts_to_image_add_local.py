@@ -46,8 +46,8 @@ class MountsToImageAddLocal(Rule):
     `copy=False`) adds the files when the container starts, as the last step of the image. A
     remote path that was relative or left out is written the way Mount resolved it (`"data"` is
     `/data`, no remote path is `/<local name>`); a module constant holding an absolute path is
-    kept (a file's must not end in `/`, which `add_local_file` reads as a folder). Another module
-    importing a renamed mount variable is not updated. `from_local_python_packages` is unsafe: the
+    kept (a file's must not end in `/`, which `add_local_file` reads as a folder). A mount variable
+    that another module of the project imports is left alone. `from_local_python_packages` is unsafe: the
     new method adds only `.py` files by default. Not fixed, with the reason: a mount that is not a
     literal `Mount.from_local_*(...)` call in a literal list (a list built in a loop, a mount
     variable used elsewhere or by functions on different images), `condition=`,
