@@ -64,7 +64,7 @@ class BuildDecoratorRemoved(Rule):
     on the class's own instance, and `@modal.build`'s `force=`/`timeout=` are dropped; keep its
     files in a `modal.Volume` (or move the step to `Image.run_function`) by hand. Declined: a
     class with base classes (their enter hooks run first), a class with `@modal.enter(snap=True)`
-    hooks, a build function outside a class.
+    hooks, a build function that is not a method of a module-level class.
 
     ## References
     Modal 0.72.17 (`@modal.build` deprecated), 1.1.0 (removed); `@modal.enter()` since 0.56.4358
@@ -88,7 +88,7 @@ class BuildDecoratorRemoved(Rule):
                 yield from self._check_class(ctx, stmt)
         for dec in ctx.index.decorators:
             if id(dec) not in in_classes and _is(ctx, dec, "modal.build"):
-                yield self.finding(dec, None, message=f"{self.MESSAGE} (not fixed: a build function outside a class)")
+                yield self.finding(dec, None, message=f"{self.MESSAGE} (not fixed: not a method of a module-level class)")
 
     def _check_class(self, ctx: ModuleContext, klass: cst.ClassDef) -> Iterator[Finding]:
         builds = [(m, d) for m in klass.body.body if isinstance(m, cst.FunctionDef) for d in m.decorators if _is(ctx, d, "modal.build")]
