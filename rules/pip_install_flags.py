@@ -165,6 +165,14 @@ class PipInstallFlags(Rule):
             """,
         ),
         Invalid(
+            "declined: an option inside a list",
+            """
+            import modal
+
+            image = modal.Image.debian_slim().pip_install(["torch", "--pre"])
+            """,
+        ),
+        Invalid(
             "declined: the keyword is already passed",
             """
             import modal
