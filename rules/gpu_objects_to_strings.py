@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import GlobalScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
-from rules.image_copy_local import _is_image
+from rules._images import is_image
 
 # modal.gpu classes and the string each one meant (A100 depends on its size).
 PLAIN = {"T4": "T4", "L4": "L4", "A10G": "A10G", "H100": "H100", "L40S": "L40S", "Any": "ANY"}
@@ -364,7 +364,7 @@ def _is_modal_call(ctx: ModuleContext, call: cst.Call, qualified: str) -> bool:
     """A call of Modal's (an app's decorators, `modal.Sandbox.create`, an image method)."""
     if qualified.startswith(("modal.", "<app>.")):
         return True
-    return isinstance(call.func, cst.Attribute) and _is_image(ctx, call.func.value)
+    return isinstance(call.func, cst.Attribute) and is_image(ctx, call.func.value)
 
 
 def _uses_gpu_module(ctx: ModuleContext) -> bool:

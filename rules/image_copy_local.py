@@ -7,6 +7,7 @@ from typing import Iterator
 import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules._images import is_image
 
 RENAMED = {"copy_local_file": "add_local_file", "copy_local_dir": "add_local_dir"}
 
@@ -55,7 +56,7 @@ class ImageCopyLocal(Rule):
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for call in ctx.index.calls:
             func = call.func
-            if not (isinstance(func, cst.Attribute) and func.attr.value in RENAMED and _is_image(ctx, func.value)):
+            if not (isinstance(func, cst.Attribute) and func.attr.value in RENAMED and is_image(ctx, func.value)):
                 continue
             remote = next((a for a in call.args[1:2] if a.keyword is None), None) or next(
                 (a for a in call.args if a.keyword is not None and a.keyword.value == "remote_path"), None)
@@ -116,27 +117,3 @@ class ImageCopyLocal(Rule):
             """,
         ),
     ]
-
-
-def _is_image(ctx: ModuleContext, expr: cst.BaseExpression, depth: int = 0) -> bool:
-    """A chain of calls and attributes rooted at `modal.Image`, or a module-level name bound to one."""
-    while isinstance(expr, (cst.Call, cst.Attribute)):
-        qualified = ctx.names.qualify(expr) if isinstance(expr, cst.Attribute) else None
-        if qualified is not None and qualified.startswith("modal.Image"):
-            return True
-        expr = expr.func if isinstance(expr, cst.Call) else expr.value
-    if isinstance(expr, cst.Name) and depth == 0:
-        value = _module_assignment(ctx, expr.value)
-        return value is not None and _is_image(ctx, value, depth + 1)
-    return False
-
-
-def _module_assignment(ctx: ModuleContext, name: str) -> cst.BaseExpression | None:
-    found = [
-        small.value
-        for stmt in ctx.module.body
-        if isinstance(stmt, cst.SimpleStatementLine)
-        for small in stmt.body
-        if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets)
-    ]
-    return found[0] if len(found) == 1 else None  # rebound names are not followed

@@ -8,7 +8,7 @@ from typing import Iterator
 import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
-from rules.image_copy_local import _is_image
+from rules._images import is_image
 
 METHODS = ("pip_install", "uv_pip_install")
 # Options the method has a keyword for; each takes a value.
@@ -82,7 +82,7 @@ class PipInstallFlags(Rule):
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for call in ctx.index.calls:
             func = call.func
-            if not (isinstance(func, cst.Attribute) and func.attr.value in METHODS and _is_image(ctx, func.value)):
+            if not (isinstance(func, cst.Attribute) and func.attr.value in METHODS and is_image(ctx, func.value)):
                 continue
             if not any(_is_option(arg) for arg in call.args) and not any(_list_has_option(arg) for arg in call.args):
                 continue
