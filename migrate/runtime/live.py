@@ -4,7 +4,9 @@ graceful shutdown, and no process of the run left behind.
 The first SIGINT or SIGTERM is passed on to the local process as SIGINT: the entrypoint stops, no new
 input is dispatched, and every container gets SIGINT (its input is interrupted, its exit hooks run
 within the grace period). A second one kills the whole run at once. This process becomes a child
-subreaper (Linux), so containers whose local process died are re-parented here and can be found.
+subreaper (Linux), so containers whose local process died are re-parented here and can be found;
+and if this process is killed outright, the local process gets SIGINT from the kernel and shuts the
+run down as on a first Ctrl-C.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from typing import Any, BinaryIO, Callable
 
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_PDEATHSIG = 1
 _HANDLED = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -28,6 +31,15 @@ def become_subreaper() -> bool:
         return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+
+
+def _interrupt_when_orphaned() -> None:
+    """In the local process, before it runs: SIGINT (a graceful shutdown) when `migrate run` dies,
+    even by SIGKILL, which no handler of ours can see (Linux only)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGINT), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def children(pid: int) -> list[int]:
@@ -124,7 +136,7 @@ def stream(command: list[str], env: dict[str, str], timeout: float,
     """Run the local process with its output copied live; (code, stdout, stderr, error, interrupted)."""
     become_subreaper()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_interrupt_when_orphaned)
     assert process.stdout is not None and process.stderr is not None
     tees = [_Tee(process.stdout, sys.stdout.buffer), _Tee(process.stderr, sys.stderr.buffer)]
     for tee in tees:

@@ -120,6 +120,22 @@ def test_sigterm_is_a_graceful_shutdown_too(tmp_path: Path) -> None:
     assert _no_survivors(token) == []
 
 
+def test_killing_migrate_run_outright_leaves_no_process_behind(tmp_path: Path) -> None:
+    token, trace = uuid.uuid4().hex, tmp_path / "trace.jsonl"
+    process = subprocess.Popen(_command("interrupt.py", "--exit-grace", "5", "--trace", str(trace)), cwd=ROOT,
+                               env=_env(token), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    _read_until(process.stdout.fileno(), b"started", bytearray(), times=2)
+    process.kill()  # SIGKILL: no handler runs in `migrate run`
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 30
+    while _survivors(token) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _survivors(token) == []
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert any(e["event"] == "exit" and e["method"] == "teardown" for e in events)  # the shutdown was graceful
+
+
 def test_a_second_interrupt_kills_the_run_at_once(tmp_path: Path) -> None:
     token = uuid.uuid4().hex
     slow = tmp_path / "slow_exit.py"
