@@ -39,9 +39,16 @@ def rewrite_problem(module: cst.Module, data: bytes, new: bytes) -> str | None:
     """Why `new` must not replace `data` (parsed as `module`), or None: the last guard before a write."""
     if module.bytes != data:
         return "the parser cannot reproduce this file byte for byte; left alone (please report it)"
+    if _lone_cr_among_others(data):  # a moved blank line could turn `\r` + `\n` into one CRLF line
+        return "mixes old Mac (CR) line endings with others; left alone (give the file one kind of line ending)"
     if _python_accepts(data) and not _python_accepts(new):
         return "internal error: a fix produced code Python cannot parse; left alone (please report it)"
     return None
+
+
+def _lone_cr_among_others(data: bytes) -> bool:
+    crlf = data.count(b"\r\n")
+    return data.count(b"\r") > crlf and data.count(b"\n") > 0
 
 
 def _python_accepts(data: bytes) -> bool:

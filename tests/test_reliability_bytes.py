@@ -8,12 +8,15 @@ output must start with exactly the head and end with exactly the tail.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from migrate.pipeline import Options, process_file
+from migrate.pipeline import Options, process_file, process_source
 from rules import ALL_RULES
 
 FIX = Options("fix", ALL_RULES)
@@ -50,7 +53,7 @@ def _cases() -> dict[str, Case]:
         "utf8_bom": Case(_head(first=b"\xef\xbb\xbf"), _block(text="'caf\u00e9'".encode()), b"x = '\xe2\x82\xac'\n", b"\n"),
         "crlf": Case(_head(crlf), _block(crlf), b"x = 1\r\n", crlf),
         "cr_only": Case(_head(cr), _block(cr), b"x = 1\r", cr),
-        "mixed": Case(_head(b"\n") + b"y = 2\r\n", _block(crlf), b"x = 1\r" + b"z = 3\n", crlf),
+        "mixed": Case(_head(b"\n") + b"y = 2\r\n", _block(crlf), b"x = 1\n" + b"z = 3\r\n", crlf),
         "latin1_cookie": Case(b"# -*- coding: latin-1 -*-\n" + _head() + b"s = 'gr\xfc\xdfe'\n", _block(text=b"'caf\xe9'"), b"t = '\xe9'\n", b"\n"),
         "tabs": Case(_head() + b"x\t= 1\t# tab\n", _block(indent=b"\t"), b"def f():\n\treturn\t1\n", b"\n"),
         "form_feeds": Case(_head() + b"\x0c\n", _block(), b"\x0c\ndef f():\n    return 1\n\x0c", b"\n"),
@@ -115,3 +118,36 @@ def test_cr_only_file_keeps_its_final_line_ending(tmp_path: Path) -> None:
     # Reproduced bug: the last `\r` was dropped from a fixed CR-only file.
     out, _ = _fix(tmp_path, _head(b"\r") + _block(b"\r"))
     assert out.endswith(b"self.v = 'v'\r") and b"\n" not in out
+
+
+CORPUS = Path(__file__).parent / "corpus"
+ENDINGS = st.sampled_from([b"\n", b"\r\n"])
+
+
+@settings(max_examples=200 if os.environ.get("MODAL_UPGRADE_SOAK") == "1" else 6, deadline=None, derandomize=True, database=None)
+@given(name=st.sampled_from(["old_llm_server.py", "old_from_import.py", "old_lazy_embedder.py", "old_mixed_hook_order.py"]), data=st.data())
+def test_random_mixed_endings_change_nothing_but_the_migrated_lines(name: str, data: st.DataObject) -> None:
+    lines = (CORPUS / name).read_bytes().splitlines()
+    endings = data.draw(st.lists(ENDINGS, min_size=len(lines), max_size=len(lines)))
+    mixed = b"".join(line + ending for line, ending in zip(lines, endings))
+    diff_mode = Options("diff", ALL_RULES)
+    out = process_source(Path(name), mixed, diff_mode).output
+    plain = process_source(Path(name), b"\n".join(lines) + b"\n", diff_mode).output
+    assert out is not None and plain is not None
+    assert out.splitlines() == plain.splitlines(), "line endings do not change what is migrated"
+    kept = {line: ending for line, ending in zip(lines, endings) if line.strip() and lines.count(line) == 1}
+    for line in out.splitlines(keepends=True):
+        content = line.rstrip(b"\r\n")
+        if content in kept and out.splitlines().count(content) == 1:
+            assert line == content + kept[content], f"{content!r} lost its line ending"
+    assert process_source(Path(name), out, diff_mode).output is None, "a second run changes nothing"
+
+
+def test_lone_cr_mixed_with_other_endings_is_left_alone(tmp_path: Path) -> None:
+    # A moved blank line could put `\n` right after a lone `\r`, which reads back as one CRLF line.
+    data = _head(b"\r") + _block(b"\n")
+    path = tmp_path / "m.py"
+    path.write_bytes(data)
+    result = process_file(path, FIX)
+    assert result.error is not None and "mixes old Mac (CR) line endings" in result.error
+    assert not result.changed and path.read_bytes() == data
