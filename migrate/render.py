@@ -61,7 +61,7 @@ def _match_endings(old: list[Line], new: list[Line], default: bytes) -> list[Lin
     for tag, i1, _, j1, j2 in opcodes:
         for k, (text, ending) in enumerate(new[j1:j2]):
             if ending == mark:
-                ending = old[i1 + k][1] or default if tag == "equal" else _new_ending(text, moved, out, default)
+                ending = (old[i1 + k][1] or default) if tag == "equal" else _new_ending(text, moved, out, default)
             out.append((text, ending))
     return out
 
