@@ -31,6 +31,7 @@ class Binding:
     level: int = 0  # "from": how many dots lead the module
     line: int = 0
     decorators: tuple[str, ...] = ()  # "def"/"class": dotted callees of the decorators
+    keywords: tuple[str, ...] = ()  # "call": the keyword arguments given (`App("x", image=i)` -> image)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def _value_binding(value: ast.expr | None, line: int) -> Binding:
     if isinstance(value, ast.Call):
         callee = dotted_name(value.func)
         if callee:
-            return Binding("call", name=callee, line=line)
+            keywords = tuple(k.arg if k.arg is not None else "**" for k in value.keywords)
+            return Binding("call", name=callee, line=line, keywords=keywords)
     elif isinstance(value, (ast.Name, ast.Attribute)):
         dotted = dotted_name(value)
         if dotted:

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from migrate.imports import ImportTable
+from migrate.imports import Binding, ImportTable
 from migrate.names import APP, OTHER, ModalNames, module_key, module_meaning
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -369,6 +369,10 @@ class ModuleLookup:
 
     def importers(self, name: str) -> list[str]:
         return self.index.importers(self.key, name)
+
+    def binding(self, key: str, name: str) -> Binding | None:
+        found = self.index.table(key).of(name)
+        return found[0] if len(found) == 1 else None
 
 
 @lru_cache(maxsize=1024)

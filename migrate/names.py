@@ -47,6 +47,9 @@ class ProjectLookup(Protocol):
     def importers(self, name: str) -> list[str]:
         """Keys of the other modules that import top-level `name` of the module asking."""
 
+    def binding(self, key: str, name: str) -> Binding | None:
+        """The statement binding top-level `name` of that module, when there is one."""
+
 
 def module_meaning(key: str) -> str:
     return f"{_MODULE}{key}>"

@@ -132,9 +132,9 @@ def decorator_image(ctx: ModuleContext, call: cst.Call) -> Image | str:
         return own.value, ()
     owner = call.func.value if isinstance(call.func, cst.Attribute) else None
     app = app_call(ctx, owner.value) if isinstance(owner, cst.Name) else None
-    if app is None:
-        return "the app is not created in this module, so its default image is not known here; pass `image=`"
-    image = keyword(app, "image")
+    if app is None and not (isinstance(owner, cst.Name) and _imported_app_without_image(ctx, owner.value)):
+        return "the app's own `image=` is not known here (it is not created in this module, or not readable); pass `image=`"
+    image = keyword(app, "image") if app is not None else None
     if image is not None:
         if isinstance(image.value, cst.Name):
             return image.value, ()
@@ -143,6 +143,16 @@ def decorator_image(ctx: ModuleContext, call: cst.Call) -> Image | str:
     if spelled is None:
         return "`modal.Image` cannot be spelled in this module without a clash"
     return cst.Call(cst.Attribute(spelled[0], cst.Name("debian_slim"))), spelled[1]
+
+
+def _imported_app_without_image(ctx: ModuleContext, name: str) -> bool:
+    """`name` is an app created in another module of the project by a call without `image=`."""
+    origin = ctx.names.origin(name)
+    lookup = ctx.facts.lookup
+    if origin is None or lookup is None or origin[0] == ctx.facts.key:
+        return False
+    defined = lookup.binding(*origin)
+    return defined is not None and defined.kind == "call" and not {"image", "**"} & set(defined.keywords)
 
 
 def app_call(ctx: ModuleContext, name: str) -> cst.Call | None:

@@ -327,3 +327,24 @@ def test_importers_of_a_name_in_every_import_spelling(tmp_path: Path) -> None:
     index = ProjectIndex.build(root, [], lambda p: p.read_bytes(), lambda: discover([root]))
     found = {Path(k).name for k in index.importers(str((root / "pkg/common.py").resolve()), "x")}
     assert found == {"a.py", "b.py", "c.py", "d.py"}  # e.py imports `y` (under the name `x`)
+
+
+def test_a_mount_on_an_app_from_another_module_takes_that_app_s_default_image(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "src/common.py": "from modal import Stub\n\nstub = Stub(name='x')\n",
+        "src/web.py": """
+            from modal import Mount
+
+            from .common import stub
+
+
+            @stub.function(mounts=[Mount.from_local_dir("assets", remote_path="/assets")])
+            def serve():
+                return 1
+            """,
+        "src/other.py": "import modal\n\nfrom .common import stub as s\nimage = modal.Image.debian_slim()\nt = modal.App(image=image)\n",
+    })
+    list(process_paths([root], Options("fix", ALL_RULES)))
+    web = (root / "src/web.py").read_text()
+    assert 'image=Image.debian_slim().add_local_dir("assets", remote_path="/assets")' in web
+    assert "from modal import Image\n" in web and "from .common import app\n" in web
