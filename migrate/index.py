@@ -1,8 +1,8 @@
 """Pipeline stage: index the project, once per run, before any rule runs.
 
-The index knows every module of the project (the files of the run and the rest of the project
-tree, with discovery's exclusions), the dotted names each can be imported by, and, read lazily
-with stdlib `ast`, what its top-level names are bound to. It answers the resolver's questions
+The index knows the modules of the project (the files of the run and the rest of the project tree,
+with discovery's exclusions), the dotted names each can be imported by, and, read lazily with
+stdlib `ast`, what its top-level names are bound to. It answers the resolver's questions
 about other modules (`migrate.names.ProjectLookup`): which file an import names, and what a name
 of that file means, following re-exports, `import pkg.mod` chains and star imports.
 
@@ -11,9 +11,11 @@ file's folder; absolute ones from the importer's own folder (`modal run app.py` 
 `sys.path`), the folder above its outermost package, the project root and `src/`. A folder
 without `__init__.py` is a namespace package.
 
-Cheap by construction: a byte prefilter decides which files can matter (those that mention
-`modal`, and, to a fixpoint, those that import one of those by name), and only those are read
-with `ast`; tables are cached by content hash.
+Cheap by construction: building the index reads nothing; a module's bytes are read, and its `ast`
+table made (cached by content hash), when a question reaches it through an import. Only a question
+about the whole tree (which modules use an app that is renamed, or import a name) lists and reads
+every file, and then a byte prefilter (files that mention `modal`, and, to a fixpoint, files that
+import one of them by name) decides which of them are read with `ast`.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from migrate.imports import Binding, ImportTable
-from migrate.names import APP, OTHER, ModalNames, module_key, module_meaning
+from migrate.model import Origin
+from migrate.names import OTHER, ModalNames, module_key, module_meaning
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
-Origin = tuple[str, str]  # (module key, name): where an app is defined
 
 
 @dataclass
@@ -113,6 +115,19 @@ class ProjectIndex:
         if parts[-1] == "__init__":
             parts.pop()
         return [".".join(parts[i:]) for i in range(len(parts)) if parts[i:]]
+
+    def import_name(self, key: str) -> str:
+        """The name Python gives the module when the folder above its outermost package is on
+        `sys.path` (`pkg.sub.mod`; a plain script: its stem): the last of `dotted_names` that
+        still starts at a regular package, or the stem."""
+        names = self.dotted_names(key)
+        path = Path(key)
+        folder = path.parent
+        depth = 0 if path.name != "__init__.py" else -1
+        while (folder / "__init__.py").exists() and folder != self.root.parent:
+            depth += 1
+            folder = folder.parent
+        return names[max(len(names) - 1 - depth, 0)] if names else path.stem
 
     def table(self, key: str) -> ImportTable:
         entry = self.modules.get(key)
@@ -455,6 +470,3 @@ def _git_toplevel(folder: Path) -> Path | None:
     if top.returncode == 0 and top.stdout.strip():
         return Path(top.stdout.strip()).resolve()
     return None
-
-
-__all__ = ["APP", "ModuleEntry", "ModuleLookup", "ProjectIndex", "project_root"]

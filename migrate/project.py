@@ -38,19 +38,6 @@ def import_root(path: Path) -> str:
     return str(folder)
 
 
-def module_name(path: Path) -> str | None:
-    """The dotted module name of a file: its package chain (folders with `__init__.py`) and stem."""
-    path = path.resolve()
-    if path.suffix not in (".py", ".pyi"):
-        return None
-    parts = [path.stem] if path.stem != "__init__" else []
-    folder = path.parent
-    while (folder / "__init__.py").exists():
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return ".".join(parts) or None
-
-
 @dataclass
 class Project:
     """What the project stage hands the rules stage: per file, its facts and its planners' view."""
@@ -68,6 +55,14 @@ class Project:
             if key in index.modules:
                 return ProjectFacts(index.lookup(key), key, index.renames)
         return ProjectFacts()
+
+    def import_name(self, path: Path) -> str:
+        """The dotted name a file of the run is imported by (for messages)."""
+        for index in self.indexes:
+            entry = index.entry(path)
+            if entry is not None:
+                return index.import_name(entry.key)
+        return path.stem
 
     def relevant(self, path: Path) -> bool:
         """The file can matter although it never names `modal`: a name it imports is an app or a

@@ -16,7 +16,7 @@ import libcst as cst
 
 from migrate.discover import display_path
 from migrate.model import ModuleContext, ProjectFacts, Rule
-from migrate.project import Project, Source, module_name
+from migrate.project import Project, Source
 from rules._call_sites import imported_uses
 from rules._project import Converted, ProjectView
 from rules._to_cls import conversions
@@ -64,7 +64,7 @@ def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozense
         for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts, source=source.data)):
             if c.reason is None:
                 is_async = c.function.asynchronous is not None
-                shown = module_name(path) or path.stem
+                shown = project.import_name(path)
                 planned[(key, c.name)] = Converted(key, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async, shown)
     return planned
 

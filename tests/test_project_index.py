@@ -348,3 +348,11 @@ def test_a_mount_on_an_app_from_another_module_takes_that_app_s_default_image(tm
     web = (root / "src/web.py").read_text()
     assert 'image=Image.debian_slim().add_local_dir("assets", remote_path="/assets")' in web
     assert "from modal import Image\n" in web and "from .common import app\n" in web
+
+
+def test_the_import_name_is_the_package_chain(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"a/pkg/__init__.py": "", "a/pkg/sub/__init__.py": "", "a/pkg/sub/mod.py": "", "a/script.py": "", "src/ns/m.py": ""})
+    index = _index(root)
+    name = lambda p: index.import_name(str((root / p).resolve()))  # noqa: E731
+    assert name("a/pkg/sub/mod.py") == "pkg.sub.mod" and name("a/pkg/sub/__init__.py") == "pkg.sub"
+    assert name("a/script.py") == "script" and name("src/ns/m.py") == "m"
