@@ -38,6 +38,7 @@ from rules.keep_warm_method import KeepWarmMethod
 from rules.update_autoscaler_method import UpdateAutoscalerMethod
 from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
+from rules.app_attributes import AppAttributes
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
 
@@ -62,6 +63,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RequestedConversion,
     InitToParameters,
     StubToApp,
+    AppAttributes,
     WebEndpointRenamed,
     GpuObjectsToStrings,
     ImageCopyLocal,

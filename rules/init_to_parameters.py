@@ -7,10 +7,10 @@ from typing import Iterator
 import libcst as cst
 
 from rules._emit import decorator, free_name, modal_attr
-from migrate.names import APP
+from rules._parameters import constructor_calls, field, is_field_copy, is_plain_init, keyword_calls, modal_class_inits, parameters, rebuilt_class
 from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
 
-PARAMETER_TYPES = frozenset({"str", "int", "bool", "bytes"})
+PLAIN_INIT_CODE = "MOD208"  # the safe case of a plain `__init__`, which that rule owns when enabled
 
 
 class InitToParameters(Rule):
@@ -64,11 +64,8 @@ class InitToParameters(Rule):
     TOKENS = (b"__init__",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        for stmt in ctx.module.body:
-            if not isinstance(stmt, cst.ClassDef) or not any(ctx.names.decorator_name(d) == f"{APP}.cls" for d in stmt.decorators):
-                continue
-            init = next((m for m in stmt.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "__init__"), None)
-            if init is None:
+        for stmt, init in modal_class_inits(ctx):
+            if PLAIN_INIT_CODE in ctx.enabled and is_plain_init(init):
                 continue
             fix = _convert(ctx, stmt, init)
             if isinstance(fix, str):
@@ -164,19 +161,19 @@ class InitToParameters(Rule):
 
 
 def _convert(ctx: ModuleContext, klass: cst.ClassDef, init: cst.FunctionDef) -> Fix | str:
-    params = _parameters(init)
+    params = parameters(init)
     if isinstance(params, str):
         return params
     names = [p.name.value for p in params]
     statements = list(init.body.body) if isinstance(init.body, cst.IndentedBlock) else []
-    extra = [s for s in statements if not _is_field_copy(s, names)]
+    extra = [s for s in statements if not is_field_copy(s, names)]
     if any("super" in _names(s) for s in extra):
         return "it calls `super().__init__()`"
     spelled = modal_attr(ctx, "parameter")
     if spelled is None:
         return "the name `modal` is taken in this module"
     parameter, imports = spelled
-    members = [_field(p, parameter) for p in params]
+    members: list[cst.BaseStatement] = [field(p, parameter) for p in params]
     hook_imports: tuple[ImportSpec, ...] = ()
     if extra:
         if _has_enter_hooks(ctx, klass):
@@ -192,46 +189,9 @@ def _convert(ctx: ModuleContext, klass: cst.ClassDef, init: cst.FunctionDef) -> 
             body=cst.IndentedBlock(body), decorators=[decorator(enter[0])],  # type: ignore[arg-type]
             leading_lines=[cst.EmptyLine(indent=False)],
         ))
-    rest = [m for m in klass.body.body if m is not init]
-    if rest:
-        rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine(indent=False), *[l for l in rest[0].leading_lines if l.comment]])
-    new_class = klass.with_changes(body=klass.body.with_changes(body=[*members, *rest]))
-    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(klass, new_class)]
-    edits += _keyword_calls(ctx, klass.name.value, names)
+    calls, _ = constructor_calls(ctx, klass)  # the fix is unsafe anyway: rewrite the calls it sees
+    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = [(klass, rebuilt_class(klass, init, members)), *keyword_calls(calls, names)]
     return Fix(tuple(edits), (*imports, *hook_imports), FixSafety.UNSAFE)
-
-
-def _parameters(init: cst.FunctionDef) -> list[cst.Param] | str:
-    p = init.params
-    if isinstance(p.star_arg, cst.Param) or p.star_kwarg is not None or p.posonly_params:
-        return "it takes `*args`, `**kwargs` or positional-only parameters"
-    params = [*p.params[1:], *p.kwonly_params]
-    for param in params:
-        annotation = param.annotation.annotation if param.annotation else None
-        if not (isinstance(annotation, cst.Name) and annotation.value in PARAMETER_TYPES):
-            return f"parameter `{param.name.value}` is not annotated with str, int, bool or bytes"
-        if param.default is not None and not isinstance(param.default, (cst.SimpleString, cst.Integer, cst.Name)):
-            return f"the default of `{param.name.value}` is not a literal"
-    return params
-
-
-def _is_field_copy(stmt: cst.BaseStatement, names: list[str]) -> bool:
-    """`self.x = x` for a parameter x: Modal sets the field itself."""
-    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign)):
-        return False
-    assign = stmt.body[0]
-    target = assign.targets[0].target if len(assign.targets) == 1 else None
-    return (
-        isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self"
-        and isinstance(assign.value, cst.Name) and assign.value.value == target.attr.value and target.attr.value in names
-    )
-
-
-def _field(param: cst.Param, parameter: cst.BaseExpression) -> cst.SimpleStatementLine:
-    tight = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-    args = [cst.Arg(param.default, keyword=cst.Name("default"), equal=tight)] if param.default is not None else []
-    assert param.annotation is not None
-    return cst.SimpleStatementLine([cst.AnnAssign(cst.Name(param.name.value), param.annotation.with_changes(whitespace_before_indicator=cst.SimpleWhitespace("")), cst.Call(parameter, args))])
 
 
 def _names(node: cst.CSTNode) -> set[str]:
@@ -271,18 +231,3 @@ class _ParamsToSelf(cst.CSTTransformer):
         if id(original) not in self.skip and original.value in self.names:
             return cst.Attribute(cst.Name("self"), cst.Name(original.value))
         return updated
-
-
-def _keyword_calls(ctx: ModuleContext, class_name: str, names: list[str]) -> list[tuple[cst.CSTNode, cst.CSTNode]]:
-    """`Model("a", 2)` -> `Model(name="a", k=2)` in this module (remote calls need keywords)."""
-    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = []
-    tight = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-    for call in ctx.index.calls:
-        if not (isinstance(call.func, cst.Name) and call.func.value == class_name):
-            continue
-        positional = [a for a in call.args if a.keyword is None and not a.star]
-        if not positional or len(positional) > len(names):
-            continue
-        args = [a.with_changes(keyword=cst.Name(n), equal=tight) if a in positional else a for a, n in zip(call.args, [*names, *[""] * len(call.args)])]
-        edits.append((call, call.with_changes(args=args)))
-    return edits
