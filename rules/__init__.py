@@ -22,6 +22,7 @@ from rules.registered_cleanup import RegisteredCleanup
 from rules.gpu_objects_to_strings import GpuObjectsToStrings
 from rules.image_copy_local import ImageCopyLocal
 from rules.init_to_parameters import InitToParameters
+from rules.plain_init_to_parameters import PlainInitToParameters
 from rules.lookup_to_from_name import LookupToFromName
 from rules.persisted_to_from_name import PersistedToFromName
 from rules.pip_install_flags import PipInstallFlags
@@ -61,6 +62,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RegisteredCleanup,
     ExpensiveSetupInFunction,
     RequestedConversion,
+    PlainInitToParameters,
     InitToParameters,
     StubToApp,
     AppAttributes,
