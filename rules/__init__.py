@@ -24,6 +24,7 @@ from rules.image_copy_local import ImageCopyLocal
 from rules.init_to_parameters import InitToParameters
 from rules.plain_init_to_parameters import PlainInitToParameters
 from rules.lookup_to_from_name import LookupToFromName
+from rules.method_lookup_to_cls import MethodLookupToCls
 from rules.persisted_to_from_name import PersistedToFromName
 from rules.pip_install_flags import PipInstallFlags
 from rules.new_to_ephemeral import NewToEphemeral
@@ -73,6 +74,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     MountRemoved,
     PipInstallFlags,
     LookupToFromName,
+    MethodLookupToCls,
     PersistedToFromName,
     NewToEphemeral,
     SecretFromDict,

@@ -7,7 +7,9 @@ from typing import Iterator
 import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules._lookups import in_handled_try, names_a_method
 
+METHOD_LOOKUP_CODE = "MOD512"  # owns `Function.lookup(app, "Cls.method")` when enabled
 LOOKUP_TYPES = frozenset({"Function", "Cls", "Dict", "Queue", "Volume", "Secret", "NetworkFileSystem", "Environment"})
 
 
@@ -46,7 +48,8 @@ class LookupToFromName(Rule):
     ## Fix safety
     Safe: `create_if_missing=` and the other keywords mean the same on `from_name`; only the moment
     a missing object is reported moves, and where code waits for that moment (a `try` block) the
-    fix keeps it with `.hydrate()`. `App.lookup` still exists and is left alone.
+    fix keeps it with `.hydrate()`. `App.lookup` still exists and is left alone. A class method
+    looked up by a dotted tag (`Function.lookup(app, "Cls.method")`) is MOD512's.
 
     ## References
     Modal 0.72.56 (deprecated), 1.2.0 (removed), 0.72.39 (`.hydrate()`)
@@ -67,8 +70,10 @@ class LookupToFromName(Rule):
                 continue
             if func.attr.value != "lookup" or qualified.split(".")[1] not in LOOKUP_TYPES or qualified.count(".") != 2:
                 continue
+            if qualified == "modal.Function.lookup" and METHOD_LOOKUP_CODE in ctx.enabled and names_a_method(call):
+                continue
             renamed: cst.BaseExpression = call.with_changes(func=func.with_changes(attr=cst.Name("from_name")))
-            if _in_try(ctx, call):
+            if in_handled_try(ctx, call):
                 renamed = cst.Call(cst.Attribute(renamed, cst.Name("hydrate")))
             yield self.finding(func.attr, Fix(((call, renamed),)))
 
@@ -121,16 +126,3 @@ class LookupToFromName(Rule):
             """,
         ),
     ]
-
-
-def _in_try(ctx: ModuleContext, node: cst.CSTNode) -> bool:
-    """Inside the body of a `try` that has handlers (not in its handlers, else or finally)."""
-    parents = ctx.parents
-    child, current = node, parents.get(node)
-    while current is not None:
-        if isinstance(current, (cst.Try, cst.TryStar)) and current.handlers and child is current.body:
-            return True
-        if isinstance(current, (cst.FunctionDef, cst.Lambda)):
-            return False
-        child, current = current, parents.get(current)
-    return False
