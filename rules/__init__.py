@@ -15,6 +15,7 @@ from rules.legacy_aexit_method import LegacyAexitMethod
 from rules.legacy_enter_method import LegacyEnterMethod
 from rules.legacy_exit_method import LegacyExitMethod
 from rules.autoscaler_options_renamed import AutoscalerOptionsRenamed
+from rules.removed_options import RemovedOptions
 from rules.cached_loader_setup import CachedLoaderSetup
 from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
@@ -41,6 +42,7 @@ from rules.update_autoscaler_method import UpdateAutoscalerMethod
 from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
 from rules.app_attributes import AppAttributes
+from rules.app_removed_members import AppRemovedMembers
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
 
@@ -56,6 +58,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EnterCheckpointArgument,
     CheckpointingEnabledOption,
     AutoscalerOptionsRenamed,
+    RemovedOptions,
     ConcurrentInputsOption,
     BuildDecoratorRemoved,
     LazyGlobalSetup,
@@ -67,6 +70,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InitToParameters,
     StubToApp,
     AppAttributes,
+    AppRemovedMembers,
     WebEndpointRenamed,
     GpuObjectsToStrings,
     ImageCopyLocal,

@@ -1,0 +1,132 @@
+"""MOD112's VALID/INVALID cases (kept apart: the rule file stays short)."""
+
+from __future__ import annotations
+
+from migrate.model import Invalid, Valid
+
+VALID_CASES = [
+    Valid(
+        "today's options",
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function(single_use_containers=True, max_containers=2)
+        def f():
+            return 1
+
+        def sandbox():
+            return modal.Sandbox.create(app=app, outbound_cidr_allowlist=["10.0.0.0/8"])
+        """,
+    ),
+    Valid(
+        "the same keywords elsewhere",
+        """
+        import modal
+
+        pool = make_pool(max_inputs=1, interactive=True)
+        other = Thing.with_options(keep_warm=1)
+        """,
+    ),
+]
+
+INVALID_CASES = [
+    Invalid(
+        "renamed and dropped decorator options",
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function(max_inputs=1, _experimental_boost=True)
+        def f():
+            return 1
+
+        @app.cls(allow_cross_region_volumes=True, timeout=60, interactive=False)
+        class Model:
+            @modal.method()
+            def g(self):
+                return 2
+
+        def sandbox():
+            return modal.Sandbox.create(app=app, cidr_allowlist=["10.0.0.0/8"])
+        """,
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function(single_use_containers=True)
+        def f():
+            return 1
+
+        @app.cls(timeout=60)
+        class Model:
+            @modal.method()
+            def g(self):
+                return 2
+
+        def sandbox():
+            return modal.Sandbox.create(app=app, outbound_cidr_allowlist=["10.0.0.0/8"])
+        """,
+    ),
+    Invalid(
+        "autoscaler names in with_options",
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.cls()
+        class Model:
+            @modal.method()
+            def g(self):
+                return 2
+
+        Remote = modal.Cls.from_name("other-app", "Model")
+
+        def variants():
+            return Model.with_options(concurrency_limit=4), Remote.with_options(container_idle_timeout=60)
+        """,
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.cls()
+        class Model:
+            @modal.method()
+            def g(self):
+                return 2
+
+        Remote = modal.Cls.from_name("other-app", "Model")
+
+        def variants():
+            return Model.with_options(max_containers=4), Remote.with_options(scaledown_window=60)
+        """,
+    ),
+    Invalid(
+        "keep_warm in with_options is reported",
+        """
+        import modal
+
+        def variant():
+            return modal.Cls.from_name("other-app", "Model").with_options(keep_warm=1)
+        """,
+        notes=1,
+    ),
+    Invalid(
+        "max_inputs other than 1 is reported",
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function(max_inputs=4)
+        def f():
+            return 1
+        """,
+        notes=1,
+    ),
+]
