@@ -28,6 +28,9 @@ from rules.lookup_to_from_name import LookupToFromName
 from rules.method_lookup_to_cls import MethodLookupToCls
 from rules.persisted_to_from_name import PersistedToFromName
 from rules.pip_install_flags import PipInstallFlags
+from rules.from_dockerhub_renamed import FromDockerhubRenamed
+from rules.conda_to_micromamba import CondaToMicromamba
+from rules.eol_python_image import EolPythonImage
 from rules.new_to_ephemeral import NewToEphemeral
 from rules.secret_from_dict import SecretFromDict
 from rules.secret_to_secrets import SecretToSecrets
@@ -77,6 +80,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     MountsToImageAddLocal,
     MountRemoved,
     PipInstallFlags,
+    FromDockerhubRenamed,
+    CondaToMicromamba,
+    EolPythonImage,
     LookupToFromName,
     MethodLookupToCls,
     PersistedToFromName,
