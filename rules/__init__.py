@@ -16,6 +16,7 @@ from rules.legacy_enter_method import LegacyEnterMethod
 from rules.legacy_exit_method import LegacyExitMethod
 from rules.autoscaler_options_renamed import AutoscalerOptionsRenamed
 from rules.removed_options import RemovedOptions
+from rules.experimental_clustered import ExperimentalClustered
 from rules.cached_loader_setup import CachedLoaderSetup
 from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
@@ -46,6 +47,7 @@ from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
 from rules.app_attributes import AppAttributes
 from rules.app_removed_members import AppRemovedMembers
+from rules.cls_mixin_removed import ClsMixinRemoved
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
 
@@ -62,6 +64,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CheckpointingEnabledOption,
     AutoscalerOptionsRenamed,
     RemovedOptions,
+    ExperimentalClustered,
     ConcurrentInputsOption,
     BuildDecoratorRemoved,
     LazyGlobalSetup,
@@ -74,6 +77,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StubToApp,
     AppAttributes,
     AppRemovedMembers,
+    ClsMixinRemoved,
     WebEndpointRenamed,
     GpuObjectsToStrings,
     ImageCopyLocal,
