@@ -107,6 +107,8 @@ class AppAttributes(Rule):
 
 def _variable_declined(ctx: ModuleContext, stored: StoredObject) -> str | None:
     """Why `stub.<attr>` cannot become a module-level variable here, or None."""
+    if not stored.writes and app_call(ctx, stored.base) is None:
+        return "the app comes from another module, which declines too (the fix would need an import here)"
     if not stored.writes:
         return "it is not set in this module"
     if len(stored.writes) > 1 or stored.other:
