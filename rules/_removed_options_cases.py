@@ -88,6 +88,9 @@ INVALID_CASES = [
 
         def variants():
             return Model.with_options(concurrency_limit=4), Remote.with_options(container_idle_timeout=60)
+
+        def concurrent():
+            return Model.with_options(allow_concurrent_inputs=8), Remote.with_options(gpu="T4", allow_concurrent_inputs=2)
         """,
         """
         import modal
@@ -104,6 +107,9 @@ INVALID_CASES = [
 
         def variants():
             return Model.with_options(max_containers=4), Remote.with_options(scaledown_window=60)
+
+        def concurrent():
+            return Model.with_concurrency(max_inputs=8), Remote.with_options(gpu="T4").with_concurrency(max_inputs=2)
         """,
     ),
     Invalid(

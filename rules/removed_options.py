@@ -26,6 +26,7 @@ class Option:
     only: str | None = None
     value: str | None = None
     declined: str | None = None  # set: never fixed, this says what to do instead
+    chained: str | None = None  # set: the value moves to a chained call `.new(<chained>=value)`
 
 
 OPTIONS = (
@@ -37,6 +38,10 @@ OPTIONS = (
     Option("interactive", DECORATORS, None, "removed in 0.65.33: run `modal run -i` for an interactive session"),
     Option("concurrency_limit", WITH_OPTIONS, "max_containers", "renamed in Modal 0.73.76, an error since 1.4"),
     Option("container_idle_timeout", WITH_OPTIONS, "scaledown_window", "renamed in Modal 0.73.76, an error since 1.4"),
+    Option(
+        "allow_concurrent_inputs", WITH_OPTIONS, "with_concurrency", "deprecated in Modal 0.75.8, an error since 1.4",
+        chained="max_inputs",
+    ),
     Option(
         "keep_warm", WITH_OPTIONS, None, "renamed `min_containers` in 0.73.76; `with_options` has no such option in 1.6",
         declined="call `.update_autoscaler(min_containers=N)` on the instance, or set `min_containers=` on `@app.cls()`",
@@ -53,13 +58,15 @@ class RemovedOptions(Rule):
     `_allow_background_volume_commits=`, `_experimental_boost=`, `allow_cross_region_volumes=` and
     `interactive=` are dropped from `@app.function()` / `@app.cls()`; `concurrency_limit=` and
     `container_idle_timeout=` in `Model.with_options(...)` (of an `@app.cls` class or a
-    `modal.Cls.from_name(...)`) become `max_containers=` / `scaledown_window=`. `keep_warm=` in
+    `modal.Cls.from_name(...)`) become `max_containers=` / `scaledown_window=`, and
+    `allow_concurrent_inputs=N` there becomes a chained `.with_concurrency(max_inputs=N)`. `keep_warm=` in
     `with_options(...)` and any `max_inputs=` other than `1` are reported.
 
     ## Why is this bad?
     The dropped keywords and `cidr_allowlist=` are a `TypeError` in Modal 1.6 (they are not in the
     signatures any more); `max_inputs=` still works but warns since 1.4.3 and accepts only `1`;
-    the old autoscaler names in `with_options` raise a `DeprecationError` since 1.4.
+    the old autoscaler names and `allow_concurrent_inputs=` in `with_options` raise a
+    `DeprecationError` since 1.4.
 
     ## Example
     ```python
@@ -84,7 +91,7 @@ class RemovedOptions(Rule):
 
     ## References
     Modal 0.63.77 / 0.63.87 / 0.74.21 (dropped options), 0.65.33 (`interactive`), 0.73.76
-    (autoscaler names), 1.4.3 (`max_inputs`, `cidr_allowlist`)
+    (autoscaler names), 0.75.8 (`with_options(allow_concurrent_inputs=)`), 1.4.3 (`max_inputs`, `cidr_allowlist`)
     """
 
     CODE = "MOD112"
@@ -113,6 +120,9 @@ class RemovedOptions(Rule):
             return self.finding(arg, None, message=f"not fixed: {said}", note=note)
         if option.new is None:
             return self.finding(arg, Fix(((call, _without(call, arg)),)), message=f"{said}; drop it")
+        if option.chained is not None:
+            message = f"{said}; chain `.{option.new}({option.chained}=...)` instead"
+            return self.finding(arg, Fix(((call, _chained(call, arg, option)),)), message=message)
         value = cst.parse_expression(option.value) if option.value is not None else arg.value
         new = arg.with_changes(keyword=cst.Name(option.new), value=value)
         return self.finding(arg, Fix(((arg, new),)), message=f"{said}; it is `{option.new}=` now")
@@ -141,6 +151,17 @@ def _is_cls(ctx: ModuleContext, receiver: cst.BaseExpression) -> bool:
     if binding.kind == "class":
         return any(ctx.names.qualify_dotted(d) == f"{APP}.cls" for d in binding.decorators)
     return binding.kind == "call" and ctx.names.qualify_dotted(binding.name) == "modal.Cls.from_name"
+
+
+def _chained(call: cst.Call, arg: cst.Arg, option: Option) -> cst.Call:
+    """`X.with_options(a, k=v)` -> `X.with_options(a).<new>(<chained>=v)` (no `with_options()` left empty)."""
+    rest = _without(call, arg)
+    base = rest if rest.args else rest.func.value  # type: ignore[attr-defined]
+    keyword = cst.Arg(value=arg.value, keyword=cst.Name(str(option.chained)), equal=_EQUAL)
+    return cst.Call(func=cst.Attribute(value=base, attr=cst.Name(str(option.new))), args=[keyword])
+
+
+_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
 def _without(call: cst.Call, arg: cst.Arg) -> cst.Call:
