@@ -32,6 +32,7 @@ from rules.pip_install_flags import PipInstallFlags
 from rules.from_dockerhub_renamed import FromDockerhubRenamed
 from rules.conda_to_micromamba import CondaToMicromamba
 from rules.eol_python_image import EolPythonImage
+from rules.context_mount_removed import ContextMountRemoved
 from rules.new_to_ephemeral import NewToEphemeral
 from rules.secret_from_dict import SecretFromDict
 from rules.secret_to_secrets import SecretToSecrets
@@ -87,6 +88,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     FromDockerhubRenamed,
     CondaToMicromamba,
     EolPythonImage,
+    ContextMountRemoved,
     LookupToFromName,
     MethodLookupToCls,
     PersistedToFromName,
