@@ -33,6 +33,7 @@ from rules.from_dockerhub_renamed import FromDockerhubRenamed
 from rules.conda_to_micromamba import CondaToMicromamba
 from rules.eol_python_image import EolPythonImage
 from rules.context_mount_removed import ContextMountRemoved
+from rules.image_extend_removed import ImageExtendRemoved
 from rules.new_to_ephemeral import NewToEphemeral
 from rules.secret_from_dict import SecretFromDict
 from rules.secret_to_secrets import SecretToSecrets
@@ -89,6 +90,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CondaToMicromamba,
     EolPythonImage,
     ContextMountRemoved,
+    ImageExtendRemoved,
     LookupToFromName,
     MethodLookupToCls,
     PersistedToFromName,
