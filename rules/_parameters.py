@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import libcst as cst
 
@@ -97,7 +97,7 @@ def constructor_calls(ctx: ModuleContext, klass: cst.ClassDef) -> tuple[list[cst
     return calls, f"`{name}` is used other than called or its methods read" if None in uses else None
 
 
-def _constructed(parents, node: cst.CSTNode) -> cst.Call | bool | None:  # type: ignore[no-untyped-def]
+def _constructed(parents: Mapping[cst.CSTNode, cst.CSTNode], node: cst.CSTNode) -> cst.Call | bool | None:
     """The constructor call `node` is the class of; True for a read of a method (`Model.f`);
     None when the class escapes (assigned, passed, subclassed)."""
     parent = parents.get(node)
