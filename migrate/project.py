@@ -18,6 +18,7 @@ import libcst as cst
 from migrate.discover import discover, display_path
 from migrate.index import ProjectIndex, project_root
 from migrate.model import Origin, ProjectFacts, Rule
+from migrate.read import ReadError, read_bytes
 from migrate.names import module_key
 
 
@@ -121,8 +122,8 @@ def _index(root: Path, paths: Sequence[Path], sources: Mapping[Path, Source], ex
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_bytes(path)  # a regular file only: a FIFO is never opened for reading
+    except ReadError:
         return None
 
 
