@@ -52,19 +52,19 @@ def hook_args(func: Callable[..., Any]) -> tuple[None, ...]:
 
 
 def interface_methods(user_cls: type) -> dict[str, PartialFunction]:
-    found: dict[str, PartialFunction] = {}
-    for klass in reversed(user_cls.__mro__):
-        for name, attr in vars(klass).items():
-            if isinstance(attr, PartialFunction) and attr.is_interface:
-                found[name] = attr
-    return found
+    return _members(user_cls, lambda attr: isinstance(attr, PartialFunction) and attr.is_interface)
 
 
 def parameters(user_cls: type) -> dict[str, Parameter]:
-    found: dict[str, Parameter] = {}
+    return _members(user_cls, lambda attr: isinstance(attr, Parameter) and attr.init)
+
+
+def _members(user_cls: type, keep: Callable[[Any], bool]) -> dict[str, Any]:
+    """Class attributes that `keep` accepts, through the MRO (a subclass's definition wins)."""
+    found: dict[str, Any] = {}
     for klass in reversed(user_cls.__mro__):
         for name, attr in vars(klass).items():
-            if isinstance(attr, Parameter) and attr.init:
+            if keep(attr):
                 found[name] = attr
     return found
 
