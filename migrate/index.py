@@ -295,7 +295,7 @@ class ProjectIndex:
         return key in self._relevant
 
     def reaches_modal(self, key: str) -> bool:
-        """Some module this one imports, directly or through others, mentions `modal` (a walk over the
+        """Some module this one imports, directly or through others, imports `modal` (a walk over the
         import statements' text and the file system: nothing is parsed)."""
         seen = {key}
         todo = [key]
@@ -305,8 +305,7 @@ class ProjectIndex:
                 if found in seen:
                     continue
                 seen.add(found)
-                data = self.modules[found].data
-                if data is not None and b"modal" in data:
+                if imports_modal(self.modules[found].data):
                     return True
                 todo.append(found)
         return False
@@ -433,6 +432,18 @@ def _import_statements(data: bytes) -> list[tuple[bytes, list[bytes]]]:
         items = (imported or plain or b"").strip(b"()").split(b",")
         found.append((module or b"", [item.split()[0] for item in items if item.split()]))
     return found
+
+
+def imports_modal(data: bytes | None) -> bool:
+    """An import statement of the module names `modal` (`import modal`, `from modal.gpu import A100`);
+    a comment about a modal dialog does not count."""
+    if data is None or b"modal" not in data:
+        return False
+    for module, names in _import_statements(data):
+        tops = [module.split(b".")[0]] if module else [n.split(b".")[0] for n in names]
+        if b"modal" in tops:
+            return True
+    return False
 
 
 def _imported_words(data: bytes | None) -> frozenset[bytes]:

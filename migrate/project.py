@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import libcst as cst
 
 from migrate.discover import discover, display_path
-from migrate.index import ProjectIndex, project_root
+from migrate.index import ProjectIndex, imports_modal, project_root
 from migrate.model import Origin, ProjectFacts, Rule
 from migrate.read import ReadError, read_bytes
 from migrate.names import module_key
@@ -80,8 +80,7 @@ def _leads_to_modal(index: ProjectIndex, meaning: str | None) -> bool:
     key = module_key(meaning)
     if key is None:
         return meaning is not None  # an app, or a name of `modal`
-    data = index.modules[key].data
-    return (data is not None and b"modal" in data) or index.reaches_modal(key)
+    return imports_modal(index.modules[key].data) or index.reaches_modal(key)
 
 
 def build_project(

@@ -14,7 +14,7 @@ import pytest
 from helpers import fixture_projects, run_paths
 from migrate.discover import discover
 from migrate.imports import ImportTable
-from migrate.index import ProjectIndex
+from migrate.index import ProjectIndex, imports_modal
 from migrate.names import APP, module_key
 from migrate.pipeline import Options, process_paths
 from rules import ALL_RULES
@@ -356,3 +356,10 @@ def test_the_import_name_is_the_package_chain(tmp_path: Path) -> None:
     name = lambda p: index.import_name(str((root / p).resolve()))  # noqa: E731
     assert name("a/pkg/sub/mod.py") == "pkg.sub.mod" and name("a/pkg/sub/__init__.py") == "pkg.sub"
     assert name("a/script.py") == "script" and name("src/ns/m.py") == "m"
+
+
+def test_a_module_counts_as_modal_by_its_imports_not_by_a_word_in_a_comment() -> None:
+    assert imports_modal(b"import os\nfrom modal.gpu import A100\n")
+    assert imports_modal(b"def f():\n    import modal\n")
+    assert not imports_modal(b"# opens a modal dialog\nimport tkinter\n")
+    assert not imports_modal(b"from mymodal import x\n")
