@@ -62,7 +62,7 @@ def test_sigint_during_input_interrupts_it_then_runs_exit_hooks():
 
 
 def test_sigint_during_enter_skips_exit_hooks():
-    result = run("exit_triggers", "sigint_enter", exit_grace=0.5)
+    result = run("exit_triggers", "sigint_enter", exit_grace=3.0)  # time for the interrupted container to report its stop
     events = containers(result.events)["c1"]  # the pending input then gets a fresh container
     assert steps(events) == ["enter:setup"]
     assert stop_of(events)["reason"] == "interrupted"
