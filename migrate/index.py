@@ -33,6 +33,7 @@ from migrate.model import Origin
 from migrate.names import OTHER, ModalNames, module_key, module_meaning
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+REACH = 4  # import hops a file without `modal` is followed through to find a module that imports it
 
 
 @dataclass
@@ -70,6 +71,7 @@ class ProjectIndex:
     _names: dict[str, ModalNames] = field(default_factory=dict)
     _relevant: set[str] | None = None  # the prefilter's answer, once a question needs the whole tree
     _imports: dict[str, list[str]] = field(default_factory=dict)  # key -> modules its imports name
+    _unreached: set[str] = field(default_factory=set)  # modules known not to lead to Modal
 
     @classmethod
     def build(
@@ -295,19 +297,26 @@ class ProjectIndex:
         return key in self._relevant
 
     def reaches_modal(self, key: str) -> bool:
-        """Some module this one imports, directly or through others, imports `modal` (a walk over the
-        import statements' text and the file system: nothing is parsed)."""
-        seen = {key}
-        todo = [key]
-        while todo:
-            current = todo.pop()
-            for found in self._imported_modules(current):
-                if found in seen:
-                    continue
-                seen.add(found)
-                if imports_modal(self.modules[found].data):
-                    return True
-                todo.append(found)
+        """Some module this one imports, directly or through up to `REACH` imports, imports `modal`
+        (a walk over import statements' text and the file system: nothing is parsed). A chain from
+        an app to its user is a few re-exports long; a walk that finds nothing marks every module
+        it saw, so a run over a large tree walks each part of its import graph once."""
+        if key in self._unreached:
+            return False
+        seen, level = {key}, [key]
+        for _ in range(REACH):
+            following = []
+            for current in level:
+                for found in self._imported_modules(current):
+                    if found in seen or found in self._unreached:
+                        continue
+                    if imports_modal(self.modules[found].data):
+                        return True
+                    seen.add(found)
+                    following.append(found)
+            level = following
+        if not level:  # the whole closure was seen: none of it reaches Modal
+            self._unreached |= seen
         return False
 
     def _imported_modules(self, key: str) -> list[str]:
