@@ -71,7 +71,7 @@ class ProjectIndex:
     _names: dict[str, ModalNames] = field(default_factory=dict)
     _relevant: set[str] | None = None  # the prefilter's answer, once a question needs the whole tree
     _imports: dict[str, list[str]] = field(default_factory=dict)  # key -> modules its imports name
-    _unreached: set[str] = field(default_factory=set)  # modules known not to lead to Modal
+    _unreached: set[str] = field(default_factory=set)  # modules that neither import Modal nor lead to it
 
     @classmethod
     def build(
@@ -315,8 +315,8 @@ class ProjectIndex:
                     seen.add(found)
                     following.append(found)
             level = following
-        if not level:  # the whole closure was seen: none of it reaches Modal
-            self._unreached |= seen
+        if not level:  # the whole closure was seen: none of it imports Modal (the start may itself)
+            self._unreached |= seen - {key} if imports_modal(self.modules[key].data) else seen
         return False
 
     def _imported_modules(self, key: str) -> list[str]:

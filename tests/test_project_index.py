@@ -363,3 +363,10 @@ def test_a_module_counts_as_modal_by_its_imports_not_by_a_word_in_a_comment() ->
     assert imports_modal(b"def f():\n    import modal\n")
     assert not imports_modal(b"# opens a modal dialog\nimport tkinter\n")
     assert not imports_modal(b"from mymodal import x\n")
+
+
+def test_a_module_that_imports_modal_still_leads_there_after_its_own_walk(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"common.py": "from modal import App\n\napp = App()\n", "user.py": "from common import app\n"})
+    index = ProjectIndex.build(root, list(discover([root])), lambda p: p.read_bytes())
+    assert not index.reaches_modal(str((root / "common.py").resolve()))  # it imports modal itself; nothing beyond
+    assert index.reaches_modal(str((root / "user.py").resolve()))
