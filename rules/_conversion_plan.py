@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Sequence
 import libcst as cst
 
 from migrate.discover import display_path
-from migrate.model import ModuleContext, ProjectFacts, Rule
+from migrate.model import ModuleContext, Rule
 from migrate.project import Project, Source
 from rules._call_sites import imported_uses
 from rules._project import Converted, ProjectView

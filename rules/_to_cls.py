@@ -11,7 +11,6 @@ the method gets `@modal.method()` (or keeps its web endpoint decorator), the set
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import libcst as cst
 

@@ -6,7 +6,7 @@ from typing import Iterator
 
 import libcst as cst
 
-from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from migrate.model import Finding, Fix, FixSafety, ModuleContext, Rule
 from rules._app_attrs import StoredObject, app_call, app_subscripts, binding_index, module_statement, stored_objects
 from rules._app_attributes_cases import INVALID_CASES, VALID_CASES
 from rules._emit import reference_names
