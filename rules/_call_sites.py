@@ -10,7 +10,7 @@ from libcst.metadata import ScopeProvider
 from migrate.model import Fix, ImportSpec, ModuleContext
 from migrate.names import dotted_name, module_key
 from rules._project import Converted, ProjectView
-from rules._to_cls import call_problem, lookup_edits, unreadable_lookup
+from rules._to_cls import call_problem, lookup_edits, unreadable_lookup_call, unreadable_message
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,19 +50,20 @@ class ImportedUses:
     qualified: list[cst.Attribute] = field(default_factory=list)  # `import m` then `m.f`
     parents: object = None
     star: cst.ImportFrom | None = None  # `from m import *`: uses cannot be told apart
-    lookup_problem: str | None = None  # a lookup by name the tool cannot read
+    lookup_call: cst.Call | None = None  # a lookup by name the tool cannot read
 
     @property
     def empty(self) -> bool:
-        return not self.aliases and not self.qualified and self.star is None and self.lookup_problem is None
+        return not self.aliases and not self.qualified and self.star is None and self.lookup_call is None
 
     @property
     def first(self) -> cst.CSTNode:
-        return self.aliases[0] if self.aliases else self.qualified[0] if self.qualified else self.star or cst.Module([])  # type: ignore[return-value]
+        found = [*self.aliases, *self.qualified, self.star, self.lookup_call]
+        return next(node for node in found if node is not None)
 
     def problem(self, target: Converted, bound: set[str]) -> str | None:
-        if self.lookup_problem is not None:
-            return self.lookup_problem
+        if self.lookup_call is not None:
+            return unreadable_message(self.lookup_call)
         if self.star is not None:
             return "the module is star-imported"
         for node in [*(name for _, name in self.references), *self.qualified]:
@@ -91,7 +92,7 @@ def imported_uses(ctx: ModuleContext, target: Converted) -> ImportedUses:
         return found
     if target.function not in ctx.index.names and target.function not in ctx.shared("code", lambda c: c.module.code):
         return found
-    found.lookup_problem = unreadable_lookup(ctx, target.function)
+    found.lookup_call = unreadable_lookup_call(ctx, target.function)
     found.parents = ctx.parents
     for node in ctx.index.import_froms:
         imported = lookup.find(dotted_name(node.module) if node.module is not None else "", len(node.relative))

@@ -70,7 +70,9 @@ def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozense
 
 
 def _mentions(data: bytes, planned: Mapping[Key, Converted]) -> bool:
-    return any(f.encode() in data and _stem(m).encode() in data for m, f in planned)
+    """Whether `data` may import a planned function or look it up by name (`Function.from_name`)."""
+    by_name = b"from_name" in data or b"lookup" in data
+    return any(f.encode() in data and (by_name or _stem(m).encode() in data) for m, f in planned)
 
 
 def _stem(key: str) -> str:

@@ -159,6 +159,16 @@ class _Uses:
 
 
 def unreadable_lookup(ctx: ModuleContext, function: str) -> str | None:
+    """Why a lookup of `function` by name cannot be followed, or None."""
+    call = unreadable_lookup_call(ctx, function)
+    return None if call is None else unreadable_message(call)
+
+
+def unreadable_message(call: cst.Call) -> str:
+    return f"`{cst.Module([]).code_for_node(call)}` looks a function up by a name the tool cannot read"
+
+
+def unreadable_lookup_call(ctx: ModuleContext, function: str) -> cst.Call | None:
     """A lookup of `function` by name whose app or function name is not a string literal."""
     for call in ctx.index.calls:
         if ctx.names.qualify(call.func) not in LOOKUPS or len(call.args) < 2:
@@ -166,7 +176,7 @@ def unreadable_lookup(ctx: ModuleContext, function: str) -> str | None:
         app_arg, name_arg = call.args[0].value, call.args[1].value
         names_it = isinstance(name_arg, cst.SimpleString) and name_arg.evaluated_value == function
         if (names_it and not isinstance(app_arg, cst.SimpleString)) or not isinstance(name_arg, cst.SimpleString):
-            return f"`{cst.Module([]).code_for_node(call)}` looks a function up by a name the tool cannot read"
+            return call
     return None
 
 
