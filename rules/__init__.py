@@ -17,6 +17,9 @@ from rules.legacy_exit_method import LegacyExitMethod
 from rules.autoscaler_options_renamed import AutoscalerOptionsRenamed
 from rules.removed_options import RemovedOptions
 from rules.experimental_clustered import ExperimentalClustered
+from rules.hook_stacked_with_method import HookStackedWithMethod
+from rules.method_keep_warm_option import MethodKeepWarmOption
+from rules.scheduler_placement_option import SchedulerPlacementOption
 from rules.cached_loader_setup import CachedLoaderSetup
 from rules.expensive_setup_in_function import ExpensiveSetupInFunction
 from rules.lazy_global_setup import LazyGlobalSetup
@@ -67,6 +70,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     AutoscalerOptionsRenamed,
     RemovedOptions,
     ExperimentalClustered,
+    HookStackedWithMethod,
+    MethodKeepWarmOption,
+    SchedulerPlacementOption,
     ConcurrentInputsOption,
     BuildDecoratorRemoved,
     LazyGlobalSetup,

@@ -7,18 +7,26 @@ from typing import Iterator
 import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
-from rules._classes import member_names
+from rules._classes import class_index, member_names
 from rules._emit import modal_attr
 from rules._lifecycle import _place_first  # the placement MOD101-104 use: converted hooks first
 
 BUILD = ImportSpec("modal", "build")
+BUILD_DUNDERS = ("__build__", "__abuild__")  # the 0.55 spelling of build steps, before `@modal.build()`
+DUNDER_ADVICE = (
+    "it ran once, at image build time, on a fresh instance without `__enter__`; since Modal 0.68.40 "
+    "containers never call it. Move the step to a module-level function run by `Image.run_function(fn)`, "
+    "or write its files to a `modal.Volume` from a `@modal.enter()` method; "
+    "see https://modal.com/docs/guide/modal-1-0-migration"
+)
 
 
 class BuildDecoratorRemoved(Rule):
     """`@modal.build()` was removed in Modal 1.1: a `modal.Volume` cache or `Image.run_function`.
 
     ## What it does
-    Reports every `@modal.build()` method. On a method that is also `@modal.enter()` it drops
+    Reports every `@modal.build()` method, and every `__build__` / `__abuild__` method of a Modal
+    class (the dunder spelling of build steps before `@modal.build()`). On a method that is also `@modal.enter()` it drops
     `@modal.build()` (safe). Otherwise, with `--unsafe-fixes`, it turns `@modal.build()` into
     `@modal.enter()` and moves the method ahead of the class's other enter hooks, the migration
     Modal's own examples made; `from modal import build` goes once nothing uses it.
@@ -64,10 +72,13 @@ class BuildDecoratorRemoved(Rule):
     on the class's own instance, and `@modal.build`'s `force=`/`timeout=` are dropped; keep its
     files in a `modal.Volume` (or move the step to `Image.run_function`) by hand. Declined: a
     class with base classes (their enter hooks run first), a class with `@modal.enter(snap=True)`
-    hooks, a build function that is not a method of a module-level class.
+    hooks, a build function that is not a method of a module-level class. `__build__` and
+    `__abuild__` are only reported: their step has to move out of the class by hand.
 
     ## References
-    Modal 0.72.17 (`@modal.build` deprecated), 1.1.0 (removed); `@modal.enter()` since 0.56.4358
+    Modal 0.72.17 (`@modal.build` deprecated), 1.1.0 (removed); `@modal.enter()` since 0.56.4358;
+    `__build__` deprecated in 0.57.60, an error from 0.62.198, ignored since 0.68.40;
+    https://modal.com/docs/guide/modal-1-0-migration
     """
 
     CODE = "MOD111"
@@ -81,6 +92,7 @@ class BuildDecoratorRemoved(Rule):
     TOKENS = (b"build",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        yield from self._dunders(ctx)
         in_classes: set[int] = set()
         for stmt in ctx.module.body:
             if isinstance(stmt, cst.ClassDef):
@@ -89,6 +101,15 @@ class BuildDecoratorRemoved(Rule):
         for dec in ctx.index.decorators:
             if id(dec) not in in_classes and _is(ctx, dec, "modal.build"):
                 yield self.finding(dec, None, message=f"{self.MESSAGE} (not fixed: not a method of a module-level class)")
+
+    def _dunders(self, ctx: ModuleContext) -> Iterator[Finding]:
+        for info in class_index(ctx).classes.values():
+            if not info.modal:
+                continue
+            for member in info.node.body.body:
+                if isinstance(member, cst.FunctionDef) and member.name.value in BUILD_DUNDERS:
+                    message = f"`{member.name.value}` is a build step Modal no longer runs (not fixed: {DUNDER_ADVICE})"
+                    yield self.finding(member.name, None, message=message)
 
     def _check_class(self, ctx: ModuleContext, klass: cst.ClassDef) -> Iterator[Finding]:
         builds = [(m, d) for m in klass.body.body if isinstance(m, cst.FunctionDef) for d in m.decorators if _is(ctx, d, "modal.build")]
@@ -121,6 +142,18 @@ class BuildDecoratorRemoved(Rule):
             """,
         ),
         Valid(
+            "__build__ on a class that is not Modal's",
+            """
+            import modal
+
+            app = modal.App()
+
+            class Recipe:
+                def __build__(self):
+                    return "cake"
+            """,
+        ),
+        Valid(
             "another library's build decorator",
             """
             import modal
@@ -138,6 +171,26 @@ class BuildDecoratorRemoved(Rule):
     ]
 
     INVALID = [
+        Invalid(
+            "dunder build steps are reported",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Model:
+                def __build__(self):
+                    download_weights()
+
+                async def __abuild__(self):
+                    await warm_cache()
+
+                @modal.method()
+                def predict(self):
+                    return 1
+            """,
+        ),
         Invalid(
             "stacked with enter: the build decorator goes",
             """
