@@ -242,3 +242,16 @@ CATALOGUE: tuple[Row, ...] = (
     Row("6.8", "CLI modal run pkg.mod", "modal run -m pkg.mod", "—", "W 0.73.58 / required 1.4.0", "—",
         note="a command line, not Python source"),
 )
+
+# Rules that answer no row, and why: they are not about a deprecated Modal form. The tool's own
+# meta rule, and the conversions of per-container setup that plain functions fake (lazy globals,
+# cached loaders, registered cleanup, per-input setup, a conversion asked for by name): that code
+# never used a deprecated API, it just predates `@app.cls`/`@modal.enter()` being the idiom.
+NOT_DEPRECATIONS: dict[str, str] = {
+    "MOD001": "the tool's own meta rule: a `# noqa` that suppresses nothing",
+    "MOD201": "a structural conversion: a lazily initialised global becomes an `@modal.enter()` hook",
+    "MOD202": "a structural conversion: a cached loader becomes an `@modal.enter()` hook",
+    "MOD203": "a structural conversion: atexit/finalize/try-finally cleanup becomes an `@modal.exit()` hook",
+    "MOD204": "a structural conversion: setup run on every input moves into an `@modal.enter()` hook",
+    "MOD206": "a structural conversion asked for by name (`--to-cls`), whatever the function holds",
+}
