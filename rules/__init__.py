@@ -28,7 +28,11 @@ from rules.gpu_objects_to_strings import GpuObjectsToStrings
 from rules.image_copy_local import ImageCopyLocal
 from rules.init_to_parameters import InitToParameters
 from rules.plain_init_to_parameters import PlainInitToParameters
+from rules.submit_to_spawn import SubmitToSpawn
+from rules.direct_call_of_modal_function import DirectCallOfModalFunction
+from rules.uninstantiated_method_call import UninstantiatedMethodCall
 from rules.lookup_to_from_name import LookupToFromName
+from rules.lookup_keywords_removed import LookupKeywordsRemoved
 from rules.method_lookup_to_cls import MethodLookupToCls
 from rules.persisted_to_from_name import PersistedToFromName
 from rules.pip_install_flags import PipInstallFlags
@@ -38,6 +42,9 @@ from rules.eol_python_image import EolPythonImage
 from rules.context_mount_removed import ContextMountRemoved
 from rules.image_extend_removed import ImageExtendRemoved
 from rules.new_to_ephemeral import NewToEphemeral
+from rules.static_delete_to_objects import StaticDeleteToObjects
+from rules.create_deployed_to_objects import CreateDeployedToObjects
+from rules.dict_data_to_update import DictDataToUpdate
 from rules.secret_from_dict import SecretFromDict
 from rules.secret_to_secrets import SecretToSecrets
 from rules.call_to_remote import CallToRemote
@@ -55,6 +62,8 @@ from rules.app_removed_members import AppRemovedMembers
 from rules.cls_mixin_removed import ClsMixinRemoved
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
+from rules.sandbox_options_removed import SandboxOptionsRemoved
+from rules.sandbox_filesystem_methods import SandboxFilesystemMethods
 
 # Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -82,6 +91,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RequestedConversion,
     PlainInitToParameters,
     InitToParameters,
+    SubmitToSpawn,
+    DirectCallOfModalFunction,
+    UninstantiatedMethodCall,
     StubToApp,
     AppAttributes,
     AppRemovedMembers,
@@ -97,10 +109,14 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EolPythonImage,
     ContextMountRemoved,
     ImageExtendRemoved,
+    LookupKeywordsRemoved,
     LookupToFromName,
     MethodLookupToCls,
     PersistedToFromName,
     NewToEphemeral,
+    StaticDeleteToObjects,
+    CreateDeployedToObjects,
+    DictDataToUpdate,
     SecretFromDict,
     SecretToSecrets,
     CallToRemote,
@@ -109,6 +125,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     NetworkFileSystemDeprecated,
     KeepWarmMethod,
     UpdateAutoscalerMethod,
+    SandboxOptionsRemoved,
+    SandboxFilesystemMethods,
     UnusedNoqa,
 )
 

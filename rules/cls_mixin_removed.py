@@ -17,9 +17,10 @@ class ClsMixinRemoved(Rule):
 
     ## What it does
     Drops `modal.ClsMixin` (however it is spelled) from the bases of `@app.cls` classes, and the
-    import that is left unused. When `ClsMixin` is used for anything else in the module
-    (`isinstance`, a class without `@app.cls`), or a class calls `Model.remote(...)` (ClsMixin's
-    remote constructor: today `Model(...)`), every use is reported instead.
+    import that is left unused, and rewrites ClsMixin's remote constructors of those classes:
+    `Model.remote(args)` and `await Model.aio(args)` become `Model(args)`. When `ClsMixin` is used
+    for anything else in the module (`isinstance`, a class without `@app.cls`), or `Model.aio`
+    is used other than awaited in a call, every use is reported instead.
 
     ## Why is this bad?
     `ClsMixin` was deprecated on 2023-09-01 (0.51.3294), an error from ~0.55 and removed in 0.62:
@@ -41,8 +42,8 @@ class ClsMixinRemoved(Rule):
     ```
 
     ## Fix safety
-    Safe: the mixin only added `.remote()` / `.aio()` constructors, and the fix is declined when the
-    module uses them.
+    Safe: the mixin only added the `.remote()` / `.aio()` constructors, and `Model(args)` builds
+    the same remote instance today (lazily: it starts no container until a method is called).
 
     ## References
     Modal 0.51.3294 (deprecated, 2023-09-01), ~0.55 (error), 0.62 (removed)
@@ -69,6 +70,9 @@ class ClsMixinRemoved(Rule):
                 continue
             fix = Fix(((klass, _without_mixin(ctx, klass)),), unused_imports=(ImportSpec("modal", "ClsMixin"),))
             yield self.finding(klass.name, fix, message=f"{self.MESSAGE}; drop it from the bases of `{klass.name.value}`")
+        if reason is None:
+            for old, new in _constructors(ctx, {klass.name.value for klass in classes}):
+                yield self.finding(old, Fix(((old, new),)), message=f"{self.MESSAGE}; its remote constructor is the class call now")
         if not classes:
             yield self.finding(uses[0], None, message=f"not fixed: {self.MESSAGE}", note="use the class without it")
 
@@ -129,7 +133,53 @@ class ClsMixinRemoved(Rule):
             """,
         ),
         Invalid(
-            "the remote constructor is used",
+            "the remote constructors become class calls",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Model(modal.ClsMixin):
+                def __init__(self, size: int = 1):
+                    self.size = size
+
+                @modal.method()
+                def f(self):
+                    return self.size
+
+            @app.local_entrypoint()
+            def main():
+                Model.remote(size=2).f.remote()
+
+            async def later():
+                model = await Model.aio(size=3)
+                return await model.f.remote.aio()
+            """,
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Model:
+                size: int = modal.parameter(default=1)
+
+                @modal.method()
+                def f(self):
+                    return self.size
+
+            @app.local_entrypoint()
+            def main():
+                Model(size=2).f.remote()
+
+            async def later():
+                model = Model(size=3)
+                return await model.f.remote.aio()
+            """,
+        ),
+        Invalid(
+            "declined: the async constructor used other than awaited",
             """
             import modal
 
@@ -141,9 +191,8 @@ class ClsMixinRemoved(Rule):
                 def f(self):
                     return 1
 
-            @app.local_entrypoint()
-            def main():
-                Model.remote().f.remote()
+            def factory():
+                return Model.aio
             """,
             notes=1,
         ),
@@ -183,9 +232,33 @@ def _declined(ctx: ModuleContext, classes: list[cst.ClassDef], other_uses: list[
             return f"`{klass.name.value}` is not an `@app.cls` class"
     names = {klass.name.value for klass in classes}
     for node in ctx.index.attributes:
-        if node.attr.value in {"remote", "aio"} and isinstance(node.value, cst.Name) and node.value.value in names:
-            return f"`{node.value.value}.{node.attr.value}(...)` is ClsMixin's constructor (today `{node.value.value}(...)`)"
+        if node.attr.value in CONSTRUCTORS and isinstance(node.value, cst.Name) and node.value.value in names:
+            if _constructor_call(ctx, node) is None:
+                return f"`{node.value.value}.{node.attr.value}` is ClsMixin's constructor (today `{node.value.value}(...)`), used other than called"
     return None
+
+
+CONSTRUCTORS = frozenset({"remote", "aio"})
+
+
+def _constructor_call(ctx: ModuleContext, node: cst.Attribute) -> cst.BaseExpression | None:
+    """The expression `Model(...)` replaces: the call of `Model.remote`, or `await Model.aio(...)`."""
+    call = ctx.parents.get(node)
+    if not isinstance(call, cst.Call) or call.func is not node:
+        return None
+    if node.attr.value == "remote":
+        return call
+    awaited = ctx.parents.get(call)
+    return awaited if isinstance(awaited, cst.Await) else None
+
+
+def _constructors(ctx: ModuleContext, names: set[str]) -> Iterator[tuple[cst.BaseExpression, cst.Call]]:
+    for node in ctx.index.attributes:
+        if node.attr.value in CONSTRUCTORS and isinstance(node.value, cst.Name) and node.value.value in names:
+            old = _constructor_call(ctx, node)
+            call = old.expression if isinstance(old, cst.Await) else old
+            if old is not None and isinstance(call, cst.Call):
+                yield old, call.with_changes(func=node.value)
 
 
 def _without_mixin(ctx: ModuleContext, klass: cst.ClassDef) -> cst.ClassDef:
