@@ -20,7 +20,8 @@ class LookupToFromName(Rule):
     Rewrites `modal.Function.lookup(...)`, `modal.Cls.lookup(...)` and the same on `Dict`, `Queue`,
     `Volume`, `Secret`, `NetworkFileSystem` and `Environment` into `.from_name(...)`, with the same
     arguments. Inside a `try` block with handlers, it appends `.hydrate()`, so the lookup still fails
-    there and then, where the handler expects it.
+    there and then, where the handler expects it. The asynchronous `await X.lookup.aio(...)` becomes
+    `await X.from_name(...).hydrate.aio()`, as eager as it was (`from_name` has no `.aio`).
 
     ## Why is this bad?
     `lookup` was deprecated in 0.72.56 and removed in 1.2.0 (`AttributeError`). `from_name` is lazy:
@@ -60,22 +61,26 @@ class LookupToFromName(Rule):
     MESSAGE = "`.lookup()` was removed in Modal 1.2; use `.from_name()`"
     SAFETY = FixSafety.SAFE
     SINCE = "0.72.39"
-    TOKENS = (b".lookup(",)
+    TOKENS = (b".lookup(", b".lookup.aio(")
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for call in ctx.index.calls:
             func = call.func
-            qualified = ctx.names.qualify(func)
-            if not (isinstance(func, cst.Attribute) and qualified and qualified.startswith("modal.")):
+            awaited = isinstance(func, cst.Attribute) and func.attr.value == "aio"
+            lookup = func.value if awaited else func  # type: ignore[attr-defined]
+            qualified = ctx.names.qualify(lookup)
+            if not (isinstance(lookup, cst.Attribute) and qualified and qualified.startswith("modal.")):
                 continue
-            if func.attr.value != "lookup" or qualified.split(".")[1] not in LOOKUP_TYPES or qualified.count(".") != 2:
+            if lookup.attr.value != "lookup" or qualified.split(".")[1] not in LOOKUP_TYPES or qualified.count(".") != 2:
                 continue
-            if qualified == "modal.Function.lookup" and METHOD_LOOKUP_CODE in ctx.enabled and names_a_method(call):
+            if not awaited and qualified == "modal.Function.lookup" and METHOD_LOOKUP_CODE in ctx.enabled and names_a_method(call):
                 continue
-            renamed: cst.BaseExpression = call.with_changes(func=func.with_changes(attr=cst.Name("from_name")))
-            if in_handled_try(ctx, call):
+            renamed: cst.BaseExpression = call.with_changes(func=lookup.with_changes(attr=cst.Name("from_name")))
+            if awaited:  # `await X.lookup.aio(...)` hydrated the handle: `from_name` has no `.aio`, `hydrate` has
+                renamed = cst.Call(cst.Attribute(cst.Attribute(renamed, cst.Name("hydrate")), cst.Name("aio")))
+            elif in_handled_try(ctx, call):
                 renamed = cst.Call(cst.Attribute(renamed, cst.Name("hydrate")))
-            yield self.finding(func.attr, Fix(((call, renamed),)))
+            yield self.finding(lookup.attr, Fix(((call, renamed),)))
 
     VALID = [
         Valid(
@@ -123,6 +128,21 @@ class LookupToFromName(Rule):
                     return Function.from_name("app", "f").hydrate()
                 except modal.exception.NotFoundError:
                     return None
+            """,
+        ),
+        Invalid(
+            "an awaited lookup stays eager",
+            """
+            import modal
+
+            async def find():
+                return await modal.Queue.lookup.aio("jobs", create_if_missing=True)
+            """,
+            """
+            import modal
+
+            async def find():
+                return await modal.Queue.from_name("jobs", create_if_missing=True).hydrate.aio()
             """,
         ),
     ]
