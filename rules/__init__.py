@@ -59,11 +59,14 @@ from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
 from rules.app_attributes import AppAttributes
 from rules.app_removed_members import AppRemovedMembers
+from rules.app_members_renamed import AppMembersRenamed
+from rules.app_deploy_name import AppDeployName
 from rules.cls_mixin_removed import ClsMixinRemoved
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
 from rules.sandbox_options_removed import SandboxOptionsRemoved
 from rules.sandbox_filesystem_methods import SandboxFilesystemMethods
+from rules.sandbox_names_moved import SandboxNamesMoved
 
 # Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -97,6 +100,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StubToApp,
     AppAttributes,
     AppRemovedMembers,
+    AppMembersRenamed,
+    AppDeployName,
     ClsMixinRemoved,
     WebEndpointRenamed,
     GpuObjectsToStrings,
@@ -127,6 +132,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UpdateAutoscalerMethod,
     SandboxOptionsRemoved,
     SandboxFilesystemMethods,
+    SandboxNamesMoved,
     UnusedNoqa,
 )
 
