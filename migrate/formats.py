@@ -10,8 +10,9 @@ pseudo rule code so that every format can carry it:
 - `E902` io-error: the file cannot be read or written;
 - `E000` internal-error: a bug of ours while processing the file.
 
-Each rule has a stable documentation URL, `rule_url(code)`: the rule's anchor (the lower-cased code,
-e.g. `#mod101`) in the project README as rendered on its PyPI page.
+Each rule has a stable documentation URL, `rule_url(code)`: its section of this repository's
+docs/rules.md (the lower-cased code is the heading's anchor, e.g. `docs/rules.md#mod101`), relative to
+the repository, which has no public host. SARIF needs absolute URIs: `absolute_uri`.
 
 Columns are 1-based and count characters (Unicode code points), the way libcst reports them; SARIF
 says so with `columnKind: unicodeCodePoints`.
@@ -39,7 +40,8 @@ FORMATS = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif",
 EDIT_FORMATS = frozenset({"json", "json-lines", "sarif"})
 
 TOOL_NAME = "modal-upgrade"
-PROJECT_URL = "https://pypi.org/project/modal-upgrade/"
+RULES_DOC = "docs/rules.md"  # relative to the repository root
+REPOSITORY = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 # code -> (name, description) of the entries that stand for a file that could not be processed.
@@ -51,8 +53,27 @@ ERROR_CODES = {
 
 
 def rule_url(code: str) -> str:
-    """The stable documentation URL of a rule (or of an error code)."""
-    return f"{PROJECT_URL}#{code.lower()}"
+    """The documentation of a rule (or of an error code): its section of docs/rules.md."""
+    return f"{RULES_DOC}#{code.lower()}"
+
+
+def absolute_uri(reference: str) -> str | None:
+    """A reference into the repository (`docs/rules.md#mod101`) as an absolute URI, for SARIF.
+
+    SARIF 2.1.0 wants both absolute (its schema says so of `informationUri`; the SARIF SDK's
+    validator rejects a relative `helpUri`, rule SARIF1005), and the repository has no public host:
+    so this is the `file:` URI of the file in the checkout this tool runs from (an editable install),
+    or None when the file is not there (a wheel). SARIF then goes without the property; its rule
+    descriptors still carry the rule's documentation in `help`.
+    """
+    if not (REPOSITORY / reference.partition("#")[0]).is_file():
+        return None
+    return f"{REPOSITORY.as_uri()}/{reference}"
+
+
+def _uri_property(name: str, reference: str) -> dict[str, str]:
+    uri = absolute_uri(reference)
+    return {} if uri is None else {name: uri}
 
 
 @dataclass(frozen=True)
@@ -239,6 +260,7 @@ def _gitlab(items: list[Entry], results: Sequence[FileResult], rules: Sequence[t
                 "fingerprint": gitlab_fingerprint(path, e.code, e.message, seen[key]),
                 "severity": _gitlab_severity(e),
                 "categories": ["Bug Risk" if e.is_error else "Compatibility"],
+                "content": {"body": f"[{e.code}]({rule_url(e.code)})"},  # Code Climate's field for links
                 "location": {"path": path, "lines": {"begin": e.line, "end": e.end_line}},
             }
         )
@@ -269,7 +291,7 @@ def _sarif(items: list[Entry], results: Sequence[FileResult], rules: Sequence[ty
                 "name": TOOL_NAME,
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": PROJECT_URL,
+                **_uri_property("informationUri", "README.md"),
                 "rules": descriptors,
             }
         },
@@ -289,7 +311,7 @@ def _sarif_rule(rule: type[Rule]) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": docs or rule.MESSAGE},
         "help": {"text": docs or rule.MESSAGE, "markdown": docs or rule.MESSAGE},
-        "helpUri": rule_url(rule.CODE),
+        **_uri_property("helpUri", rule_url(rule.CODE)),
         "defaultConfiguration": {"level": "warning"},
         "properties": {"fixSafety": rule.SAFETY.value, "tags": ["modal", "migration"]},
     }
@@ -303,7 +325,7 @@ def _sarif_error_rule(code: str) -> dict[str, Any]:
         "shortDescription": {"text": description},
         "fullDescription": {"text": description},
         "help": {"text": description, "markdown": description},
-        "helpUri": rule_url(code),
+        **_uri_property("helpUri", rule_url(code)),
         "defaultConfiguration": {"level": "error"},
     }
 

@@ -82,7 +82,7 @@ CATALOGUE: tuple[Row, ...] = (
     Row("6.2", "app.run(show_progress=True)", "with modal.enable_output(): with app.run():", "(2024,7,18) / (2024,11,20)",
         "E 0.66.31 / R 1.0.0", "Y"),
     Row("6.2", "app.indexed_objects", "app.registered_functions / app.registered_classes", "(2024,11,25)", "W 0.66.46",
-        "P", codes=("MOD303",)),
+        "N", codes=("MOD303",), note="P in the notes; N now: the registered_* replacements are deprecated in 1.6 (6.7.8)"),
     Row("6.2", "App(mounts=[...])", "image methods", "(2025,1,8)", "R 1.0.0", "N", codes=("MOD602",)),
     # 6.3 Function / Cls decorator options
     Row("6.3", "keep_warm=N", "min_containers=N", "(2025,2,24)", "W 0.73.76 (pending until 0.73.84) / E 1.4.0", "Y",

@@ -18,6 +18,7 @@ from migrate.pipeline import FileResult, Options, process_file
 from rules import ALL_RULES
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+REPO = SCHEMAS.parent.parent
 STUB = "07_stub_style.py"  # safe fixes only
 DECLINED = "declined_lifecycle.py"  # findings a human has to handle: MOD101 at 14:9, MOD102 at 19:9
 DECLINED_SOURCE = """import modal
@@ -109,7 +110,7 @@ def test_json_objects_carry_locations_fix_edits_url_and_note(project: Path) -> N
     assert rename["filename"] == str(project / STUB)
     assert rename["location"] == {"row": 9, "column": 14}
     assert rename["end_location"] == {"row": 9, "column": 18}
-    assert rename["url"] == "https://pypi.org/project/modal-upgrade/#mod301"
+    assert rename["url"] == "docs/rules.md#mod301"
     assert rename["noqa_row"] == 9 and rename["note"] is None
     assert rename["fix"]["applicability"] == "safe"
     assert rename["fix"]["edits"] == [{"content": "App", "location": {"row": 9, "column": 14}, "end_location": {"row": 9, "column": 18}}]
@@ -190,6 +191,7 @@ def test_gitlab_report_matches_the_documented_fields(project: Path) -> None:
     assert rename["severity"] == "minor"
     assert [i["severity"] for i in report if i["location"]["path"] == DECLINED] == ["major", "major"]
     assert [i["severity"] for i in report if i["check_name"] == "E999"] == ["critical"]
+    assert rename["content"] == {"body": "[MOD301](docs/rules.md#mod301)"}
 
 
 def test_gitlab_fingerprints_survive_moved_lines(project: Path) -> None:
@@ -221,7 +223,7 @@ def test_sarif_validates_against_the_published_schema(project: Path) -> None:
 def test_sarif_driver_describes_every_rule(project: Path) -> None:
     driver = json.loads(render("sarif", run(project)))["runs"][0]["tool"]["driver"]
     assert driver["name"] == "modal-upgrade" and driver["version"] == __version__
-    assert driver["informationUri"].startswith("https://")
+    assert driver["informationUri"] == (REPO / "README.md").as_uri()
     ids = [rule["id"] for rule in driver["rules"]]
     assert ids[: len(ALL_RULES)] == [rule.CODE for rule in ALL_RULES]
     assert {"E999", "E902", "E000"} <= set(ids)
@@ -231,6 +233,15 @@ def test_sarif_driver_describes_every_rule(project: Path) -> None:
     assert "## What it does" in enter["help"]["markdown"]
     assert "\n## Why is this bad?" in enter["fullDescription"]["text"]  # dedented Markdown headings
     assert enter["defaultConfiguration"] == {"level": "warning"}
+    assert enter["helpUri"] == (REPO / "docs" / "rules.md").as_uri() + "#mod101"
+    assert [r["helpUri"].rpartition("#")[2] for r in driver["rules"]] == [i.lower() for i in ids]
+
+
+def test_sarif_has_no_help_uri_where_the_docs_are_not_installed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(formats, "REPOSITORY", project)  # a wheel: no docs/rules.md, no README.md
+    driver = json.loads(render("sarif", run(project)))["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver and not any("helpUri" in r for r in driver["rules"])
+    assert "## What it does" in driver["rules"][0]["help"]["markdown"]
 
 
 def test_sarif_results_locations_and_fixes(project: Path) -> None:
