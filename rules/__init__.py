@@ -55,6 +55,10 @@ from rules.mounts_to_image_add_local import MountsToImageAddLocal
 from rules.network_file_system_deprecated import NetworkFileSystemDeprecated
 from rules.keep_warm_method import KeepWarmMethod
 from rules.update_autoscaler_method import UpdateAutoscalerMethod
+from rules.experimental_update_autoscaler import ExperimentalUpdateAutoscaler
+from rules.spawn_generator import SpawnGenerator
+from rules.map_wrapped_exceptions import MapWrappedExceptions
+from rules.aio_interface_removed import AioInterfaceRemoved
 from rules.requested_conversion import RequestedConversion
 from rules.stub_to_app import StubToApp
 from rules.app_attributes import AppAttributes
@@ -64,9 +68,13 @@ from rules.app_deploy_name import AppDeployName
 from rules.cls_mixin_removed import ClsMixinRemoved
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
+from rules.app_web_decorators import AppWebDecorators
 from rules.sandbox_options_removed import SandboxOptionsRemoved
 from rules.sandbox_filesystem_methods import SandboxFilesystemMethods
 from rules.sandbox_names_moved import SandboxNamesMoved
+from rules.sandbox_without_app import SandboxWithoutApp
+from rules.environment_members_renamed import EnvironmentMembersRenamed
+from rules.functions_to_methods import FunctionsToMethods
 
 # Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -104,6 +112,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     AppDeployName,
     ClsMixinRemoved,
     WebEndpointRenamed,
+    AppWebDecorators,
     GpuObjectsToStrings,
     ImageCopyLocal,
     MountsToImageAddLocal,
@@ -130,9 +139,16 @@ ALL_RULES: tuple[type[Rule], ...] = (
     NetworkFileSystemDeprecated,
     KeepWarmMethod,
     UpdateAutoscalerMethod,
+    ExperimentalUpdateAutoscaler,
+    SpawnGenerator,
+    MapWrappedExceptions,
+    AioInterfaceRemoved,
     SandboxOptionsRemoved,
     SandboxFilesystemMethods,
     SandboxNamesMoved,
+    SandboxWithoutApp,
+    EnvironmentMembersRenamed,
+    FunctionsToMethods,
     UnusedNoqa,
 )
 

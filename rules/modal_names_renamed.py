@@ -19,11 +19,12 @@ class Moved:
     old: str  # qualified name, or `keyword=` of the function/cls decorators
     new: str
     since: str  # the first Modal version with `new`
-    error: str  # the first Modal version where `old` fails
+    error: str  # the first Modal version where `old` fails ("": it still works, `new` is the documented spelling)
 
 
 MOVED = (
     Moved("modal.functions.gather", "modal.FunctionCall.gather", "0.73.69", "1.4.0"),
+    Moved("modal.functions.FunctionCall", "modal.FunctionCall", "0.73.44", ""),
     Moved("modal.SharedVolume", "modal.NetworkFileSystem", "0.50.2600", "0.51.3360"),
     Moved("shared_volumes=", "network_file_systems=", "0.50.2600", "0.51.3360"),
 )
@@ -31,19 +32,21 @@ DECORATORS = frozenset({f"{APP}.function", f"{APP}.cls"})
 
 
 class ModalNamesRenamed(Rule):
-    """Names of the `modal` package that were renamed or moved: `modal.functions.gather`, `SharedVolume`.
+    """Names of the `modal` package that were renamed or moved: `modal.functions.gather`, `FunctionCall`, `SharedVolume`.
 
     ## What it does
     Reads a table of (old spelling, new spelling, since, error from) rows and rewrites every
     spelling of the old name: `modal.functions.gather(...)` becomes `modal.FunctionCall.gather(...)`
-    (dropping a `from modal.functions import gather` left unused), `modal.SharedVolume` becomes
+    (dropping a `from modal.functions import gather` left unused), `modal.functions.FunctionCall`
+    becomes the top-level `modal.FunctionCall`, `modal.SharedVolume` becomes
     `modal.NetworkFileSystem`, and `shared_volumes=` in `@app.function`/`@app.cls` becomes
     `network_file_systems=`.
 
     ## Why is this bad?
     `modal.functions.gather` was deprecated in 0.73.69 and removed in 1.4.0; `SharedVolume` and
     `shared_volumes=` were renamed in 0.50 and an error from 0.51.3360. The old names no longer
-    exist, so the module fails on import.
+    exist, so the module fails on import. `modal.FunctionCall` is top-level since 0.73.44; the
+    `modal.functions` path still works in 1.6 but is no longer documented.
 
     ## Example
     ```python
@@ -62,7 +65,7 @@ class ModalNamesRenamed(Rule):
     since 1.6 (MOD509 says so and points to `modal.Volume`); moving to a `Volume` is a human's call.
 
     ## References
-    Modal 0.73.69 (`FunctionCall.gather`), 1.4.0 (`modal.functions.gather` removed); 0.50 and
+    Modal 0.73.44 (`modal.FunctionCall`), 0.73.69 (`FunctionCall.gather`), 1.4.0 (`modal.functions.gather` removed); 0.50 and
     0.51.3360 (`SharedVolume` renamed, then an error)
     """
 
@@ -71,11 +74,12 @@ class ModalNamesRenamed(Rule):
     MESSAGE = "this Modal name was renamed"
     SAFETY = FixSafety.SAFE
     SINCE = max((row.since for row in MOVED), key=lambda v: tuple(map(int, v.split("."))))
-    TOKENS = (b"gather", b"SharedVolume", b"shared_volumes")
+    TOKENS = (b"gather", b"SharedVolume", b"shared_volumes", b"FunctionCall")
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for row in MOVED:
-            message = f"`{row.old}` is now `{row.new}` (since Modal {row.since}; an error from {row.error})"
+            fate = f"an error from {row.error}" if row.error else "the old path still works, but is not documented"
+            message = f"`{row.old}` is now `{row.new}` (since Modal {row.since}; {fate})"
             for finding in self._row_findings(ctx, row):
                 yield self.finding(finding.node, finding.fix, message=finding.message if finding.fix is None else message)
 
@@ -140,6 +144,22 @@ class ModalNamesRenamed(Rule):
             """,
         ),
         Invalid(
+            "FunctionCall from modal.functions",
+            """
+            import modal
+            from modal.functions import FunctionCall
+
+            def result(call_id):
+                return FunctionCall.from_id(call_id).get(), modal.functions.FunctionCall
+            """,
+            """
+            import modal
+
+            def result(call_id):
+                return modal.FunctionCall.from_id(call_id).get(), modal.FunctionCall
+            """,
+        ),
+        Invalid(
             "shared volumes",
             """
             import modal
@@ -174,7 +194,7 @@ class ModalNamesRenamed(Rule):
 
 
 def _moved_member(rule: Rule, ctx: ModuleContext, row: Moved) -> Iterator[Finding]:
-    """`modal.a.b` (however spelled) -> `modal.C.d`, where `modal.C` is a top-level name."""
+    """`modal.a.b` (however spelled) -> `modal.C.d` or `modal.C`, where `modal.C` is a top-level name."""
     head, _, member = row.new.removeprefix("modal.").partition(".")
     spelled = modal_attr(ctx, head)
     for node in ctx.index.attributes:
@@ -182,7 +202,7 @@ def _moved_member(rule: Rule, ctx: ModuleContext, row: Moved) -> Iterator[Findin
             if spelled is None:
                 yield rule.finding(node, None, message=f"`{row.old}` is now `{row.new}` (not fixed: `{head}` is taken)")
             else:
-                yield rule.finding(node, Fix(((node, cst.Attribute(spelled[0], cst.Name(member))),), imports=spelled[1]))
+                yield rule.finding(node, Fix(((node, _member(spelled[0], member)),), imports=spelled[1]))
     yield from _imported_member(rule, ctx, row, spelled, member)
 
 
@@ -199,7 +219,11 @@ def _imported_member(
             for use in uses:
                 yield rule.finding(use, None, message=f"`{row.old}` is now `{row.new}` (not fixed: imported under another name)")
             continue
-        edits = tuple((use, cst.Attribute(spelled[0], cst.Name(member))) for use in uses)
+        edits = tuple((use, _member(spelled[0], member)) for use in uses)
         if edits:
             fix = Fix(edits, imports=spelled[1], unused_imports=(ImportSpec(module, name),))
             yield rule.finding(uses[0], fix)
+
+
+def _member(head: cst.BaseExpression, member: str) -> cst.BaseExpression:
+    return cst.Attribute(head, cst.Name(member)) if member else head
