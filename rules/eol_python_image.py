@@ -14,23 +14,27 @@ VERSION_KEYWORDS = frozenset({"python_version", "add_python"})
 VERSION_FIRST = frozenset({"modal.Image.debian_slim", "modal.Image.micromamba", "modal.Image.conda"})
 REGISTRY = frozenset({"modal.Image.from_registry", "modal.Image.from_dockerhub", "modal.Image.from_aws_ecr", "modal.Image.from_gcp_artifact_registry"})
 EOL = re.compile(r"3\.10(\.\d+)?")
+# Older series are in no image builder's list in 1.6.4: building the image raises `InvalidError`.
+UNSUPPORTED = re.compile(r"3\.[0-9](\.\d+)?")
 EOL_TAG = re.compile(r"(docker\.io/)?(library/)?python:3\.10([.-]|$)")
 
 
 class EolPythonImage(Rule):
-    """An image on Python 3.10: Modal 1.7.0 and later will not run or deploy it.
+    """An image on Python 3.10 or older: Modal 1.7.0 and later will not run or deploy it.
 
     ## What it does
     Reports `modal.Image` constructors pinned to Python 3.10: `python_version="3.10"` (also
     `"3.10.x"` and the first positional argument of `debian_slim`/`micromamba`),
     `add_python="3.10"` on `from_registry`, `from_dockerfile` and the other registry images, and
-    registry images of Docker Hub's `python:3.10` tags.
+    registry images of Docker Hub's `python:3.10` tags. `python_version=` / `add_python=` of
+    Python 3.9 or older are reported too: no image builder of Modal 1.6.4 offers them.
 
     ## Why is this bad?
     Python 3.10 is end-of-life. Modal 1.6.4 warns, with the deprecation date 2026-11-04, when an
     image it builds uses Python 3.10, and says Modal 1.7.0 and later will not run or deploy apps
     whose images do (apps already deployed with older clients keep working). The 2026.10 image
-    builder no longer offers 3.10 at all.
+    builder no longer offers 3.10 at all. Python 3.9 and older are in no builder's list: Modal
+    1.6.4 raises `InvalidError: Unsupported Python version` when it builds such an image.
 
     ## Example
     ```python
@@ -47,7 +51,8 @@ class EolPythonImage(Rule):
     the code may rely on 3.10 behaviour), so a human picks the version and checks the build.
 
     ## References
-    Modal 1.6.4 (deprecation warning dated 2026-11-04), 1.7.0 (images with Python 3.10 refused)
+    Modal 1.6.4 (deprecation warning dated 2026-11-04; 3.9 and older in no image builder),
+    1.7.0 (images with Python 3.10 refused)
     """
 
     CODE = "MOD623"
@@ -66,7 +71,12 @@ class EolPythonImage(Rule):
             if qualified is None or not qualified.startswith("modal.Image."):
                 continue
             pinned = _pinned(call, qualified)
-            if pinned is not None:
+            if pinned is None:
+                continue
+            value = _literal(pinned.value) or ""
+            if UNSUPPORTED.fullmatch(value):
+                yield self.finding(pinned, None, message=f"image pinned to Python {value}, which no image builder of Modal 1.6.4 supports (`InvalidError` when it builds); use Python 3.11 or later")
+            else:
                 yield self.finding(pinned, None)
 
     VALID = [
@@ -102,18 +112,27 @@ class EolPythonImage(Rule):
             hub = Image.from_registry("python:3.10-slim")
             """,
         ),
+        Invalid(
+            "Python 3.9 and older: no image builder has them",
+            """
+            import modal
+
+            old = modal.Image.debian_slim(python_version="3.9")
+            older = modal.Image.from_registry("ubuntu:22.04", add_python="3.8")
+            """,
+        ),
     ]
 
 
-def _pinned(call: cst.Call, qualified: str) -> cst.CSTNode | None:
-    """The argument pinning Python 3.10, if any."""
+def _pinned(call: cst.Call, qualified: str) -> cst.Arg | None:
+    """The argument pinning Python 3.10 (or an older version), if any."""
     for index, arg in enumerate(call.args):
         value = _literal(arg.value)
         if value is None:
             continue
         keyword = arg.keyword.value if arg.keyword is not None else None
         if keyword in VERSION_KEYWORDS or (keyword is None and index == 0 and qualified in VERSION_FIRST):
-            if EOL.fullmatch(value):
+            if EOL.fullmatch(value) or UNSUPPORTED.fullmatch(value):
                 return arg
         elif qualified in REGISTRY and (keyword == "tag" or (keyword is None and index == 0)) and EOL_TAG.match(value):
             return arg
