@@ -226,7 +226,7 @@ CATALOGUE: tuple[Row, ...] = (
     Row("6.7", "except grpclib.GRPCError around Modal calls", "except modal.exception.<Error>", "(2025,12,9)",
         "W ≤1.6.4", "N"),
     Row("6.7", "await Image.from_id.aio(...) / FunctionCall.from_id.aio(...) / SandboxSnapshot.from_id.aio(...)",
-        "Image.from_id(...) (no IO, no await)", "(2025,11,14) / (2025,12,5)", "W ≤1.6.4", "P"),
+        "Image.from_id(...) (no IO, no await)", "(2025,11,14) / (2025,12,5)", "W ≤1.6.4", "P", codes=("MOD626",)),
     Row("6.7", "CLI modal environment members list/update/remove", "modal environment roles ...", "(2026,7,23)",
         "W ≤1.6.4", "—", note="a command line, not Python source"),
     Row("6.7", "MODAL_ASYNC_WARNINGS / async_warnings profile setting", "—", "(2026,9,12)", "W ≤1.6.4 (ignored later)",
