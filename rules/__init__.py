@@ -69,12 +69,15 @@ from rules.cls_mixin_removed import ClsMixinRemoved
 from rules.unused_noqa import UnusedNoqa
 from rules.web_endpoint_renamed import WebEndpointRenamed
 from rules.app_web_decorators import AppWebDecorators
+from rules.wait_for_response_option import WaitForResponseOption
+from rules.web_factory_signature import WebFactorySignature
 from rules.sandbox_options_removed import SandboxOptionsRemoved
 from rules.sandbox_filesystem_methods import SandboxFilesystemMethods
 from rules.sandbox_names_moved import SandboxNamesMoved
 from rules.sandbox_without_app import SandboxWithoutApp
 from rules.environment_members_renamed import EnvironmentMembersRenamed
 from rules.functions_to_methods import FunctionsToMethods
+from rules.from_id_aio import FromIdAio
 
 # Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -113,6 +116,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ClsMixinRemoved,
     WebEndpointRenamed,
     AppWebDecorators,
+    WaitForResponseOption,
+    WebFactorySignature,
     GpuObjectsToStrings,
     ImageCopyLocal,
     MountsToImageAddLocal,
@@ -149,6 +154,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SandboxWithoutApp,
     EnvironmentMembersRenamed,
     FunctionsToMethods,
+    FromIdAio,
     UnusedNoqa,
 )
 

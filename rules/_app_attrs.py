@@ -18,8 +18,9 @@ APP_MEMBERS = frozenset(
         "info", "local_entrypoint", "logs", "lookup", "name", "registered_classes", "registered_entrypoints",
         "registered_functions", "registered_web_endpoints", "run", "sandboxes", "server", "set_tags",
         "stats", "stop",
-        # reported by other rules (MOD303, MOD301-family renames), not objects stored on the app
+        # reported by other rules (MOD303, MOD305, MOD404), not objects stored on the app
         "is_inside", "spawn_sandbox", "indexed_objects", "webhook", "asgi", "wsgi", "web_endpoint",
+        "asgi_app", "wsgi_app",
         "serve", "interactive_shell", "is_interactive", "app", "registered_secrets",
     }
 )
