@@ -123,6 +123,45 @@ INVALID_CASES = [
         notes=1,
     ),
     Invalid(
+        "mounts in with_options is reported",
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.cls()
+        class Model:
+            @modal.method()
+            def g(self):
+                return 2
+
+        def variant(assets):
+            return Model.with_options(mounts=[assets])
+        """,
+        notes=1,
+    ),
+    Invalid(
+        "interactive=True is dropped (the session is `modal run -i` now)",
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function(interactive=True)
+        def debug():
+            return 1
+        """,
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function()
+        def debug():
+            return 1
+        """,
+    ),
+    Invalid(
         "max_inputs other than 1 is reported",
         """
         import modal

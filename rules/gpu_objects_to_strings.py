@@ -10,6 +10,7 @@ from libcst.metadata import GlobalScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from rules._images import is_image
+from rules.removed_options import is_modal_cls
 
 # modal.gpu classes and the string each one meant (A100 depends on its size).
 PLAIN = {"T4": "T4", "L4": "L4", "A10G": "A10G", "H100": "H100", "L40S": "L40S", "Any": "ANY"}
@@ -28,13 +29,14 @@ class GpuObjectsToStrings(Rule):
     (`import modal.gpu`, `from modal import gpu`, `from modal.gpu import A100`); those imports go
     once nothing uses them. An argument that is a module-level constant (assigned once, to a
     literal Modal accepted) stays a name in an f-string: `A100(count=N_GPUS, memory=GPU_MEM)` becomes
-    `f"A100-{GPU_MEM}GB:{N_GPUS}"`. `gpu=True` on a Modal function, class, sandbox or image
-    becomes `gpu="any"`.
+    `f"A100-{GPU_MEM}GB:{N_GPUS}"`. `gpu=True` on a Modal function, class, sandbox, image or
+    `Model.with_options(...)` becomes `gpu="any"`, and `gpu=False` there goes (no GPU, the
+    default; `gpu=None` is left alone). `import modal.gpu as g` goes once `g` is unused.
 
     ## Why is this bad?
     GPU objects were deprecated in 0.73.31 and `modal.gpu` was removed in 1.4.0, so the module no
     longer imports. `gpu=True` was deprecated in favour of `gpu="any"` in 2022, and today's Modal
-    accepts only a string or `None`.
+    accepts only a string or `None` (`gpu=False` raises `InvalidError`).
 
     ## Example
     ```python
@@ -87,9 +89,14 @@ class GpuObjectsToStrings(Rule):
 
     def _gpu_true(self, call: cst.Call) -> Iterator[Finding]:
         for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value == "gpu" and isinstance(arg.value, cst.Name) and arg.value.value == "True":
+            if arg.keyword is None or arg.keyword.value != "gpu" or not isinstance(arg.value, cst.Name):
+                continue
+            if arg.value.value == "True":
                 any_gpu = arg.with_changes(value=cst.SimpleString('"any"'))
                 yield self.finding(arg, Fix(((arg, any_gpu),)), message='`gpu=True` was replaced by `gpu="any"`')
+            elif arg.value.value == "False":
+                message = "`gpu=False` is refused today (a string or `None`); no GPU is the default, so it goes"
+                yield self.finding(arg, Fix(((call, _without_arg(call, arg)),)), message=message)
 
     def _from_imports(self, ctx: ModuleContext) -> Iterator[Finding]:
         """`from modal import gpu` / `from modal.gpu import A100 [as G]` fail since Modal 1.4: unused ones go."""
@@ -110,6 +117,12 @@ class GpuObjectsToStrings(Rule):
         imports = list(_top_level(ctx, cst.Import))
         plain_modal = any(_dotted(a.name) == "modal" and a.asname is None for imp in imports for a in imp.names)
         for imp in imports:
+            renamed = [a for a in imp.names if _dotted(a.name) == "modal.gpu" and a.asname is not None and not _referenced(ctx, a)]
+            if renamed:  # `import modal.gpu as g` binds only `g`: once unused it goes
+                kept = [a for a in imp.names if a not in renamed]
+                gone: cst.CSTNode | cst.RemovalSentinel = imp.with_changes(names=_without_last_comma(kept)) if kept else cst.RemovalSentinel.REMOVE
+                yield self.finding(imp, Fix(((imp, gone),)), message="`import modal.gpu` fails since Modal 1.4 (the module was removed)")
+                continue
             gpu_aliases = [a for a in imp.names if _dotted(a.name) == "modal.gpu" and a.asname is None]
             if not gpu_aliases or _uses_gpu_module(ctx):
                 continue
@@ -121,6 +134,27 @@ class GpuObjectsToStrings(Rule):
             yield self.finding(imp, Fix(((imp, new),)), message="`import modal.gpu` fails since Modal 1.4 (the module was removed)")
 
     VALID = [
+        Valid(
+            "gpu=None is today's no-GPU",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.function(gpu=None)
+            def cpu_only():
+                return 1
+
+            @app.cls(gpu="T4")
+            class Model:
+                @modal.method()
+                def f(self):
+                    return 2
+
+            def variant():
+                return Model.with_options(gpu=None)
+            """,
+        ),
         Valid(
             "already a string",
             """
@@ -230,6 +264,46 @@ class GpuObjectsToStrings(Rule):
             @app.function(gpu="any")
             def any_gpu():
                 return 4
+            """,
+        ),
+        Invalid(
+            "import modal.gpu as g, with_options, gpu=False",
+            """
+            import modal
+            import modal.gpu as g
+
+            app = modal.App()
+
+            @app.cls(gpu=g.A100(memory=80))
+            class Model:
+                @modal.method()
+                def f(self):
+                    return 1
+
+            @app.function(gpu=False, timeout=60)
+            def cpu_only():
+                return 2
+
+            def variants():
+                return Model.with_options(gpu=g.H100(count=2)), Model.with_options(gpu=True)
+            """,
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls(gpu="A100-80GB")
+            class Model:
+                @modal.method()
+                def f(self):
+                    return 1
+
+            @app.function(timeout=60)
+            def cpu_only():
+                return 2
+
+            def variants():
+                return Model.with_options(gpu="H100:2"), Model.with_options(gpu="any")
             """,
         ),
         Invalid(
@@ -364,7 +438,17 @@ def _is_modal_call(ctx: ModuleContext, call: cst.Call, qualified: str) -> bool:
     """A call of Modal's (an app's decorators, `modal.Sandbox.create`, an image method)."""
     if qualified.startswith(("modal.", "<app>.")):
         return True
-    return isinstance(call.func, cst.Attribute) and is_image(ctx, call.func.value)
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "with_options" and is_modal_cls(ctx, func.value):
+        return True
+    return isinstance(func, cst.Attribute) and is_image(ctx, func.value)
+
+
+def _without_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:
+    args = [a for a in call.args if a is not arg]
+    if args and call.args[-1] is arg:
+        args[-1] = args[-1].with_changes(comma=arg.comma)
+    return call.with_changes(args=args)
 
 
 def _uses_gpu_module(ctx: ModuleContext) -> bool:

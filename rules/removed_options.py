@@ -46,6 +46,13 @@ OPTIONS = (
         "keep_warm", WITH_OPTIONS, None, "renamed `min_containers` in 0.73.76; `with_options` has no such option in 1.6",
         declined="call `.update_autoscaler(min_containers=N)` on the instance, or set `min_containers=` on `@app.cls()`",
     ),
+    Option(
+        "mounts", WITH_OPTIONS, None, "removed with `modal.Mount` in Modal 1.0; `with_options` has no such option in 1.6",
+        declined=(
+            "add the files to the class's image (`image.add_local_dir(...)` / `add_local_file(...)` in "
+            "`@app.cls(image=...)`); see https://modal.com/docs/guide/modal-1-0-migration"
+        ),
+    ),
 )
 
 
@@ -59,8 +66,8 @@ class RemovedOptions(Rule):
     `interactive=` are dropped from `@app.function()` / `@app.cls()`; `concurrency_limit=` and
     `container_idle_timeout=` in `Model.with_options(...)` (of an `@app.cls` class or a
     `modal.Cls.from_name(...)`) become `max_containers=` / `scaledown_window=`, and
-    `allow_concurrent_inputs=N` there becomes a chained `.with_concurrency(max_inputs=N)`. `keep_warm=` in
-    `with_options(...)` and any `max_inputs=` other than `1` are reported.
+    `allow_concurrent_inputs=N` there becomes a chained `.with_concurrency(max_inputs=N)`. `keep_warm=` and
+    `mounts=` in `with_options(...)` and any `max_inputs=` other than `1` are reported.
 
     ## Why is this bad?
     The dropped keywords and `cidr_allowlist=` are a `TypeError` in Modal 1.6 (they are not in the
@@ -87,7 +94,8 @@ class RemovedOptions(Rule):
     ## Fix safety
     Safe: each rename is the same setting; each dropped keyword had no effect any more (for
     `interactive=True`, start the run with `modal run -i`). `with_options(keep_warm=N)` has no
-    equivalent option: the finding says what to use instead.
+    equivalent option, nor `with_options(mounts=...)` (the files belong in the class's image): the
+    finding says what to use instead.
 
     ## References
     Modal 0.63.77 / 0.63.87 / 0.74.21 (dropped options), 0.65.33 (`interactive`), 0.73.76
@@ -133,12 +141,12 @@ class RemovedOptions(Rule):
 
 def _callee(ctx: ModuleContext, call: cst.Call) -> str | None:
     func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "with_options" and _is_cls(ctx, func.value):
+    if isinstance(func, cst.Attribute) and func.attr.value == "with_options" and is_modal_cls(ctx, func.value):
         return "<with_options>"
     return ctx.names.qualify(func)
 
 
-def _is_cls(ctx: ModuleContext, receiver: cst.BaseExpression) -> bool:
+def is_modal_cls(ctx: ModuleContext, receiver: cst.BaseExpression) -> bool:
     """An `@app.cls` class of this module, or `modal.Cls.from_name(...)`."""
     if isinstance(receiver, cst.Call):
         return ctx.names.qualify(receiver.func) == "modal.Cls.from_name"
