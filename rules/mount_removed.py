@@ -8,8 +8,10 @@ import libcst as cst
 
 from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 from migrate.names import APP_FACTORIES
+from rules._images import is_image
 from rules._mount_variables import Variable, mount_variables
 from rules._mounts import DOCS, function_decorators, keyword, mount_name
+from rules._receivers import callee
 
 
 class MountRemoved(Rule):
@@ -18,7 +20,8 @@ class MountRemoved(Rule):
     ## What it does
     Reports every use of `modal.Mount` that MOD601 does not handle: `modal.Mount(...)`,
     `Mount.from_name(...)`, a mount built into a variable or passed around,
-    `modal.create_package_mounts(...)`, and `mounts=` on `modal.App(...)`/`Stub(...)`.
+    `modal.create_package_mounts(...)`, `mounts=` on `modal.App(...)`/`Stub(...)`,
+    `modal.Sandbox.create(...)` and `image.run_function(...)`, and `image.copy_mount(...)`.
     (`mounts=` of `@app.function`/`@app.cls` is MOD601's.)
 
     ## Why is this bad?
@@ -60,8 +63,10 @@ class MountRemoved(Rule):
         ctx.module.visit(finder)
         for node in finder.mount_uses:
             yield self.finding(node, None)
-        for arg in finder.app_mounts:
-            yield self.finding(arg, None, message=f"`mounts=` of the app was removed in Modal 1.0; add the files to the app's `image=` with `Image.add_local_*` ({DOCS})")
+        for arg, owner in finder.app_mounts:
+            yield self.finding(arg, None, message=f"`mounts=` of {owner} was removed in Modal 1.0; add the files to the {OWNER_IMAGE[owner]} with `Image.add_local_*` ({DOCS})")
+        for node in finder.copy_mounts:
+            yield self.finding(node, None, message=f"`Image.copy_mount` was removed with `modal.Mount`; copy the files with `image.add_local_dir(local, remote, copy=True)` ({DOCS})")
 
     VALID = [
         Valid(
@@ -88,6 +93,23 @@ class MountRemoved(Rule):
             """,
         ),
         Invalid(
+            "mounts= of a sandbox and of run_function, copy_mount",
+            """
+            import modal
+
+            image = modal.Image.debian_slim()
+
+            def prepare():
+                return 1
+
+            built = image.run_function(prepare, mounts=[])
+            copied = image.copy_mount(modal.Mount.from_local_dir("data"), remote_path="/data")
+
+            def run(app, mounts):
+                return modal.Sandbox.create("ls", app=app, mounts=mounts)
+            """,
+        ),
+        Invalid(
             "create_package_mounts (deprecated in 2023)",
             """
             import modal
@@ -107,6 +129,14 @@ class MountRemoved(Rule):
     ]
 
 
+# Calls whose `mounts=` went in Modal 1.0, and where their files go now.
+OWNER_IMAGE = {
+    "the app": "app's `image=`",
+    "`Sandbox.create`": "sandbox's `image=`",
+    "`Image.run_function`": "image before `run_function` (with `copy=True`, so the build step sees them)",
+}
+
+
 class _MountUses(cst.CSTVisitor):
     """The outermost expressions naming `modal.Mount`, outside imports and MOD601's `mounts=`."""
 
@@ -115,7 +145,8 @@ class _MountUses(cst.CSTVisitor):
         self.ctx = ctx
         self.handled = handled
         self.mount_uses: list[cst.CSTNode] = []
-        self.app_mounts: list[cst.Arg] = []
+        self.app_mounts: list[tuple[cst.Arg, str]] = []
+        self.copy_mounts: list[cst.CSTNode] = []
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -132,10 +163,24 @@ class _MountUses(cst.CSTVisitor):
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "copy_mount" and is_image(self.ctx, func.value):
+            self.copy_mounts.append(func.attr)
         arg = keyword(node, "mounts")
-        if arg is not None and self.ctx.names.qualify(node.func) in APP_FACTORIES:
-            self.app_mounts.append(arg)
+        owner = self._mounts_owner(node) if arg is not None else None
+        if arg is not None and owner is not None:
+            self.app_mounts.append((arg, owner))
             self.handled.add(id(arg))  # one finding for the argument, not one more per Mount in it
+
+    def _mounts_owner(self, node: cst.Call) -> str | None:
+        func = node.func
+        if self.ctx.names.qualify(func) in APP_FACTORIES:
+            return "the app"
+        if callee(self.ctx, func) == "modal.Sandbox.create":
+            return "`Sandbox.create`"
+        if isinstance(func, cst.Attribute) and func.attr.value == "run_function" and is_image(self.ctx, func.value):
+            return "`Image.run_function`"
+        return None
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         if mount_name(self.ctx, node) is not None:
