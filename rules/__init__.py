@@ -78,6 +78,9 @@ from rules.sandbox_without_app import SandboxWithoutApp
 from rules.environment_members_renamed import EnvironmentMembersRenamed
 from rules.functions_to_methods import FunctionsToMethods
 from rules.from_id_aio import FromIdAio
+from rules.sandbox_list_without_app_id import SandboxListWithoutAppId
+from rules.unencrypted_tunnel_url import UnencryptedTunnelUrl
+from rules.grpc_error_caught import GrpcErrorCaught
 
 # Order matters only for which of two overlapping fixes goes first; the engine re-runs the rest.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -155,6 +158,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EnvironmentMembersRenamed,
     FunctionsToMethods,
     FromIdAio,
+    SandboxListWithoutAppId,
+    UnencryptedTunnelUrl,
+    GrpcErrorCaught,
     UnusedNoqa,
 )
 
