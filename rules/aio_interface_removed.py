@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
+from libcst.metadata import FunctionScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from migrate.names import dotted_name
@@ -33,17 +34,20 @@ class AioInterfaceRemoved(Rule):
     """The `modal.aio` module and its `Aio*` classes are gone since 2023: use the plain classes and `.aio` methods.
 
     ## What it does
-    Rewrites `from modal.aio import AioDict` into `from modal import Dict` when every use of the
-    imported class is an awaited call of one of its methods, `await AioDict.lookup("d")`, which
-    becomes `await Dict.lookup.aio("d")` (and then, by MOD501, `from_name(...).hydrate.aio()`).
-    The same holds for `AioQueue`, `AioSecret`, `AioFunction`, `AioFunctionCall`, `AioImage` and
-    the other classes with a one-to-one counterpart. Everything else from `modal.aio`
-    (`AioStub`, objects kept in variables, `aio_method`, `import modal.aio`) is reported with
-    what replaces it.
+    Rewrites `from modal.aio import AioQueue` into `from modal import Queue` when every use of the
+    imported class is an awaited call of one of its methods, `await AioQueue.lookup("q")`, which
+    becomes `await Queue.lookup.aio("q")` (and then, by MOD501, `from_name(...).hydrate.aio()`).
+    The object such a call gives may be kept in a local variable whose uses are all awaited
+    method calls: they get `.aio` too (`await q.put.aio(1)`; on a function, `await f.call(x)`
+    becomes `await f.remote.aio(x)`). The same holds for `AioDict`, `AioSecret`, `AioFunction`,
+    `AioFunctionCall`, `AioImage` and the other classes with a one-to-one counterpart. Everything
+    else from `modal.aio` (`AioStub`, objects returned or kept at module level, `aio_method`,
+    `import modal.aio`) is reported with what replaces it.
 
     ## Why is this bad?
-    The module was deprecated on 2023-05-12 (0.49.2193) and an error from mid-2023, then removed:
-    the import fails today. Every Modal class now has one interface, and a method is made
+    The module was pending deprecation from 0.49.2193 (May 2023, when `.aio` methods came), an
+    error from about 0.49.2418 (June 2023) and removed in about 0.50.3052 (August 2023): the
+    import fails today. Every Modal class now has one interface, and a method is made
     asynchronous by its `.aio` attribute.
 
     ## Example
@@ -63,13 +67,14 @@ class AioInterfaceRemoved(Rule):
     ```
 
     ## Fix safety
-    Safe where it applies: an awaited class method of the `Aio` class is the same method's `.aio`
-    form. An object kept in a variable (`stub = AioStub()`, `d = AioDict.from_name(...)`) makes
-    every later awaited call of its methods need `.aio`, which the module cannot follow, so those
-    imports are reported and left as they are.
+    Safe where it applies: an awaited method of an `Aio` object is the same method's `.aio` form
+    on today's object. Where an object escapes what the module shows (returned, stored at module
+    level or on another object, used without `await`), its later calls cannot be followed, so
+    the import is reported and left as it is.
 
     ## References
-    Modal 0.49.2193 (2023-05-12, `modal.aio` deprecated), 2023-06-16 (error), 0.51 (removed)
+    Modal 0.49.2193 (`.aio` methods; `modal.aio` pending deprecation, dated 2023-05-12), about
+    0.49.2316 (warning), 0.49.2418 (error, 2023-06-16), 0.50.3052 (removed, 2023-08-17)
     """
 
     CODE = "MOD520"
@@ -90,6 +95,10 @@ class AioInterfaceRemoved(Rule):
                 yield self._from_aio(ctx, node)
             elif module == "modal" and any(isinstance(a.name, cst.Name) and a.name.value == "aio" for a in node.names):
                 yield self.finding(node, None, message=f"{self.MESSAGE} (not fixed: `from modal import aio`)")
+        for statement in ctx.module.body:  # `import modal.aio` at the top level
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Import) and any(dotted_name(a.name) == "modal.aio" for a in small.names):
+                    yield self.finding(small, None, message=f"{self.MESSAGE} (not fixed: `import modal.aio`)")
         for node in ctx.index.attributes:
             if node.attr.value == "aio" and ctx.names.qualify(node.value) == "modal" and _is_module_use(ctx, node):
                 yield self.finding(node, None, message=f"{self.MESSAGE} (not fixed: `modal.aio.X`; import the plain class from `modal`)")
@@ -99,29 +108,16 @@ class AioInterfaceRemoved(Rule):
         edits: list[tuple[cst.CSTNode, cst.CSTNode]] = []
         for alias in node.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else ""
-            reason = self._declined(ctx, alias, name)
-            if reason is not None:
-                return self.finding(node, None, message=f"{self.MESSAGE} (not fixed: {reason})")
-            edits.extend(_awaited_edits(ctx, alias, CLASSES[name]))
+            found = _class_edits(ctx, alias, name)
+            if isinstance(found, str):
+                return self.finding(node, None, message=f"{self.MESSAGE} (not fixed: {found})")
+            edits.extend(found)
         unique = dict.fromkeys(CLASSES[a.name.value] for a in node.names)  # type: ignore[union-attr]
         names = [cst.ImportAlias(cst.Name(new)) for new in unique]
         for i in range(len(names) - 1):
             names[i] = names[i].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         edits.append((node, cst.ImportFrom(module=cst.Name("modal"), names=names)))
         return self.finding(node, Fix(tuple(edits)))
-
-    def _declined(self, ctx: ModuleContext, alias: cst.ImportAlias, name: str) -> str | None:
-        if name in OTHERS:
-            return f"`{name}` is replaced by {OTHERS[name]}"
-        if name not in CLASSES:
-            return f"`{name}` has no counterpart"
-        new = CLASSES[name]
-        if alias.asname is not None or (new in all_names(ctx) and ctx.names.alias_of(f"modal.{new}") != new):
-            return f"`{new}` is taken or `{name}` is imported under another name; import `modal.{new}` by hand"
-        uses = _uses(ctx, name)
-        if not uses or any(_awaited_method(ctx, use) is None for use in uses):
-            return f"`{name}` is used other than as `await {name}.method(...)`: use `modal.{new}` and `.aio` on each awaited call"
-        return None
 
     VALID = [
         Valid(
@@ -139,20 +135,31 @@ class AioInterfaceRemoved(Rule):
         Invalid(
             "awaited class methods",
             """
-            from modal.aio import AioDict, AioQueue
+            from modal.aio import AioFunction, AioQueue
 
             async def main():
-                counts = await AioDict.lookup("counts", create_if_missing=True)
+                square = await AioFunction.lookup("math", "square")
                 jobs = await AioQueue.lookup("jobs")
-                return counts, jobs
+                await jobs.put(await square.call(2))
+                await AioQueue.delete("old-jobs")
             """,
             """
-            from modal import Dict, Queue
+            from modal import Function, Queue
 
             async def main():
-                counts = await Dict.from_name("counts", create_if_missing=True).hydrate.aio()
+                square = await Function.from_name("math", "square").hydrate.aio()
                 jobs = await Queue.from_name("jobs").hydrate.aio()
-                return counts, jobs
+                await jobs.put.aio(await square.remote.aio(2))
+                await Queue.objects.delete.aio("old-jobs")
+            """,
+        ),
+        Invalid(
+            "a looked-up object returned",
+            """
+            from modal.aio import AioDict
+
+            async def find():
+                return await AioDict.lookup("counts")
             """,
         ),
         Invalid(
@@ -172,7 +179,60 @@ class AioInterfaceRemoved(Rule):
             q = modal.aio.AioQueue
             """,
         ),
+        Invalid(
+            "an import alone",
+            """
+            import modal.aio
+            """,
+        ),
     ]
+
+
+def _class_edits(ctx: ModuleContext, alias: cst.ImportAlias, name: str) -> list[tuple[cst.CSTNode, cst.CSTNode]] | str:
+    """The edits for every use of an imported `Aio` class, or why there are none."""
+    if name in OTHERS:
+        return f"`{name}` is replaced by {OTHERS[name]}"
+    if name not in CLASSES:
+        return f"`{name}` has no counterpart"
+    new = CLASSES[name]
+    if alias.asname is not None or (new in all_names(ctx) and ctx.names.alias_of(f"modal.{new}") != new):
+        return f"`{new}` is taken or `{name}` is imported under another name; import `modal.{new}` by hand"
+    how = f"use `modal.{new}` and add `.aio` to each awaited method call"
+    uses = _uses(ctx, name)
+    methods = [_awaited_method(ctx, use) for use in uses]
+    if not uses or any(m is None for m in methods):
+        return f"`{name}` is used other than as `await {name}.method(...)`: {how}"
+    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = []
+    for method in methods:
+        assert method is not None
+        edits.append((method, _aio(cst.Name(new), method.attr.value)))
+        kept = _kept_result(ctx, method)
+        if isinstance(kept, str):
+            return f"{kept}: {how}"
+        edits.extend((m, _aio(m.value, "remote" if m.attr.value == "call" and new == "Function" else m.attr.value)) for m in kept)
+    return edits
+
+
+def _aio(receiver: cst.BaseExpression, method: str) -> cst.Attribute:
+    return cst.Attribute(cst.Attribute(receiver, cst.Name(method)), cst.Name("aio"))
+
+
+def _kept_result(ctx: ModuleContext, method: cst.Attribute) -> list[cst.Attribute] | str:
+    """What `await AioX.m(...)` gave, when it is dropped or kept in a local variable used only in
+    `await var.m(...)` calls: those calls' methods; else why the result cannot be followed."""
+    awaited = ctx.parents.get(ctx.parents.get(method))
+    parent = ctx.parents.get(awaited)
+    if isinstance(parent, cst.Expr):
+        return []
+    target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
+    scope = ctx.metadata.resolve(ScopeProvider).get(target) if isinstance(target, cst.Name) else None
+    if not isinstance(target, cst.Name) or not isinstance(scope, FunctionScope) or len(scope.assignments[target.value]) != 1:
+        return "the object it returns is kept where its later calls cannot be followed"
+    (assignment,) = scope.assignments[target.value]
+    kept = [_awaited_method(ctx, a.node) if isinstance(a.node, cst.Name) else None for a in assignment.references]
+    if any(m is None for m in kept):
+        return f"`{target.value}` is used other than as `await {target.value}.method(...)`"
+    return [m for m in kept if m is not None]
 
 
 def _uses(ctx: ModuleContext, name: str) -> list[cst.Name]:
@@ -187,15 +247,6 @@ def _awaited_method(ctx: ModuleContext, use: cst.Name) -> cst.Attribute | None:
         assert isinstance(attribute, cst.Attribute)
         return attribute
     return None
-
-
-def _awaited_edits(ctx: ModuleContext, alias: cst.ImportAlias, new: str) -> list[tuple[cst.CSTNode, cst.CSTNode]]:
-    edits: list[tuple[cst.CSTNode, cst.CSTNode]] = []
-    for use in _uses(ctx, alias.name.value):  # type: ignore[union-attr]
-        method = _awaited_method(ctx, use)
-        assert method is not None
-        edits.append((method, cst.Attribute(cst.Attribute(cst.Name(new), method.attr), cst.Name("aio"))))
-    return edits
 
 
 def _is_module_use(ctx: ModuleContext, node: cst.Attribute) -> bool:
