@@ -135,6 +135,9 @@ class SandboxOptionsRemoved(Rule):
 
             def run(app, client):
                 sb = modal.Sandbox.create("sleep", "60", app=app, environment_name="dev", pty_info=None)
+                other = modal.Sandbox.create(
+                    "sleep", "60", app=app, environment_name="dev"
+                )
                 sb.set_tags({"run": "1"}, client=client)
                 return sb.exec("ls", pty=True, pty_info=None)
 
@@ -147,6 +150,9 @@ class SandboxOptionsRemoved(Rule):
 
             def run(app, client):
                 sb = modal.Sandbox.create("sleep", "60", app=app)
+                other = modal.Sandbox.create(
+                    "sleep", "60", app=app
+                )
                 sb.set_tags({"run": "1"})
                 return sb.exec("ls", pty=True)
 
@@ -200,8 +206,9 @@ def _is_none(value: cst.BaseExpression) -> bool:
 
 
 def _without(call: cst.Call, arg: cst.Arg) -> cst.Call:
-    """The call without `arg`, the new last argument keeping the old last one's comma."""
+    """The call without `arg`, the new last argument keeping the old last one's comma and the
+    space before `)` (a closing parenthesis on its own line stays there)."""
     args = [a for a in call.args if a is not arg]
     if args and call.args[-1] is arg:
-        args[-1] = args[-1].with_changes(comma=arg.comma)
+        args[-1] = args[-1].with_changes(comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg)
     return call.with_changes(args=args)
