@@ -12,6 +12,7 @@ import libcst as cst
 from migrate.model import ImportSpec, ModuleContext
 from migrate.names import APP, APP_FACTORIES
 from rules._emit import modal_attr
+from rules._receivers import callee
 
 Image = tuple[cst.BaseExpression, tuple[ImportSpec, ...]]  # an image expression and the imports it needs
 
@@ -44,6 +45,19 @@ def function_decorators(ctx: ModuleContext) -> Iterator[cst.Call]:
         call = decorator.decorator
         if isinstance(call, cst.Call) and ctx.names.decorator_name(decorator) in (f"{APP}.function", f"{APP}.cls"):
             yield call
+
+
+def mount_owners(ctx: ModuleContext) -> Iterator[cst.Call]:
+    """The calls whose `mounts=` MOD601 folds into an image: `@app.function(...)`, `@app.cls(...)`
+    and `modal.Sandbox.create(...)` (a sandbox adds an image's `add_local_*` files at start too)."""
+    yield from function_decorators(ctx)
+    for call in ctx.index.calls:
+        if _is_sandbox_create(ctx, call):
+            yield call
+
+
+def _is_sandbox_create(ctx: ModuleContext, call: cst.Call) -> bool:
+    return callee(ctx, call.func) == "modal.Sandbox.create"
 
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
@@ -125,11 +139,13 @@ def _literal(expr: cst.BaseExpression | None) -> str | None:
 
 
 def decorator_image(ctx: ModuleContext, call: cst.Call) -> Image | str:
-    """The image the decorated function runs on: `image=`, else its app's `image=`, else
-    `debian_slim()` (Modal's default image, then and now), or why it is not known."""
+    """The image the decorated function (or the sandbox) runs on: `image=`, else its app's
+    `image=`, else `debian_slim()` (Modal's default image, then and now), or why it is not known."""
     own = keyword(call, "image")
     if own is not None:
         return own.value, ()
+    if _is_sandbox_create(ctx, call):
+        return _default_image(ctx)
     owner = call.func.value if isinstance(call.func, cst.Attribute) else None
     app = app_call(ctx, owner.value) if isinstance(owner, cst.Name) else None
     if app is None and not (isinstance(owner, cst.Name) and _imported_app_without_image(ctx, owner.value)):
@@ -139,6 +155,10 @@ def decorator_image(ctx: ModuleContext, call: cst.Call) -> Image | str:
         if isinstance(image.value, cst.Name):
             return image.value, ()
         return "the app's `image=` is not a name; pass `image=` to the function"
+    return _default_image(ctx)
+
+
+def _default_image(ctx: ModuleContext) -> Image | str:
     spelled = modal_attr(ctx, "Image")
     if spelled is None:
         return "`modal.Image` cannot be spelled in this module without a clash"

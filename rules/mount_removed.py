@@ -10,8 +10,7 @@ from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Vali
 from migrate.names import APP_FACTORIES
 from rules._images import is_image
 from rules._mount_variables import Variable, mount_variables
-from rules._mounts import DOCS, function_decorators, keyword, mount_name
-from rules._receivers import callee
+from rules._mounts import DOCS, keyword, mount_name, mount_owners
 
 
 class MountRemoved(Rule):
@@ -20,9 +19,9 @@ class MountRemoved(Rule):
     ## What it does
     Reports every use of `modal.Mount` that MOD601 does not handle: `modal.Mount(...)`,
     `Mount.from_name(...)`, a mount built into a variable or passed around,
-    `modal.create_package_mounts(...)`, `mounts=` on `modal.App(...)`/`Stub(...)`,
-    `modal.Sandbox.create(...)` and `image.run_function(...)`, and `image.copy_mount(...)`.
-    (`mounts=` of `@app.function`/`@app.cls` is MOD601's.)
+    `modal.create_package_mounts(...)`, `mounts=` on `modal.App(...)`/`Stub(...)` and
+    `image.run_function(...)`, and `image.copy_mount(...)`. (`mounts=` of `@app.function`,
+    `@app.cls` and `modal.Sandbox.create` is MOD601's.)
 
     ## Why is this bad?
     `modal.Mount` was deprecated in 0.73.167 and removed in 1.0.0, with the `mounts=` parameters
@@ -57,7 +56,7 @@ class MountRemoved(Rule):
     TOKENS = (b"Mount", b"mount")
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        handled = {id(arg) for call in function_decorators(ctx) if (arg := keyword(call, "mounts")) is not None}
+        handled = {id(arg) for call in mount_owners(ctx) if (arg := keyword(call, "mounts")) is not None}
         handled |= {id(v.assign) for v in mount_variables(ctx).values() if isinstance(v, Variable)}  # MOD601 converts them
         finder = _MountUses(ctx, handled)
         ctx.module.visit(finder)
@@ -93,7 +92,7 @@ class MountRemoved(Rule):
             """,
         ),
         Invalid(
-            "mounts= of a sandbox and of run_function, copy_mount",
+            "a named Mount in a sandbox, mounts= of run_function, copy_mount",
             """
             import modal
 
@@ -105,8 +104,8 @@ class MountRemoved(Rule):
             built = image.run_function(prepare, mounts=[])
             copied = image.copy_mount(modal.Mount.from_local_dir("data"), remote_path="/data")
 
-            def run(app, mounts):
-                return modal.Sandbox.create("ls", app=app, mounts=mounts)
+            def run(app):
+                return modal.Sandbox.create("ls", app=app, mounts=[modal.Mount.from_name("shared")])
             """,
         ),
         Invalid(
@@ -132,7 +131,6 @@ class MountRemoved(Rule):
 # Calls whose `mounts=` went in Modal 1.0, and where their files go now.
 OWNER_IMAGE = {
     "the app": "app's `image=`",
-    "`Sandbox.create`": "sandbox's `image=`",
     "`Image.run_function`": "image before `run_function` (with `copy=True`, so the build step sees them)",
 }
 
@@ -167,7 +165,7 @@ class _MountUses(cst.CSTVisitor):
         if isinstance(func, cst.Attribute) and func.attr.value == "copy_mount" and is_image(self.ctx, func.value):
             self.copy_mounts.append(func.attr)
         arg = keyword(node, "mounts")
-        owner = self._mounts_owner(node) if arg is not None else None
+        owner = self._mounts_owner(node) if arg is not None and id(arg) not in self.handled else None
         if arg is not None and owner is not None:
             self.app_mounts.append((arg, owner))
             self.handled.add(id(arg))  # one finding for the argument, not one more per Mount in it
@@ -176,8 +174,6 @@ class _MountUses(cst.CSTVisitor):
         func = node.func
         if self.ctx.names.qualify(func) in APP_FACTORIES:
             return "the app"
-        if callee(self.ctx, func) == "modal.Sandbox.create":
-            return "`Sandbox.create`"
         if isinstance(func, cst.Attribute) and func.attr.value == "run_function" and is_image(self.ctx, func.value):
             return "`Image.run_function`"
         return None

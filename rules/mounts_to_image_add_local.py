@@ -8,19 +8,19 @@ import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
 from rules._mount_variables import Variable, mount_variables
-from rules._mounts import DOCS, MOUNT_IMPORTS, Image, Step, decorator_image, function_decorators, keyword, to_step
+from rules._mounts import DOCS, MOUNT_IMPORTS, Image, Step, decorator_image, keyword, mount_owners, to_step
 
 
 class MountsToImageAddLocal(Rule):
     """`mounts=` was removed in Modal 1.0: add the local files to the function's image instead.
 
     ## What it does
-    Rewrites `mounts=[...]` of `@app.function(...)` and `@app.cls(...)` into `add_local_*` steps
-    on the function's image: `Mount.from_local_dir(local, remote_path=...)` becomes
+    Rewrites `mounts=[...]` of `@app.function(...)`, `@app.cls(...)` and
+    `modal.Sandbox.create(...)` into `add_local_*` steps on the function's (or sandbox's) image: `Mount.from_local_dir(local, remote_path=...)` becomes
     `.add_local_dir(local, remote_path=...)`, `Mount.from_local_file` becomes `.add_local_file`,
     and `Mount.from_local_python_packages("pkg")` becomes `.add_local_python_source("pkg")`. The
     image is the decorator's `image=`; without one, the app's `image=` (a name), else
-    `modal.Image.debian_slim()`, the image Modal gives a function that names none. A mount bound
+    `modal.Image.debian_slim()`, the image Modal gives a function (or a sandbox) that names none. A mount bound
     to a module-level name and listed only by functions on one image becomes that image, built
     once: `assets = Mount.from_local_dir(...)` turns into
     `image_with_assets = image.add_local_dir(...)`, and the functions use `image=image_with_assets`.
@@ -71,7 +71,7 @@ class MountsToImageAddLocal(Rule):
         variables = mount_variables(ctx)
         planned = [v for v in variables.values() if isinstance(v, Variable)]
         covered = {id(arg) for v in planned for _, arg in v.users}
-        for call in function_decorators(ctx):
+        for call in mount_owners(ctx):
             mounts = keyword(call, "mounts")
             if mounts is None or id(mounts) in covered:
                 continue
@@ -203,6 +203,23 @@ class MountsToImageAddLocal(Rule):
             @app.cls(image=image.add_local_dir(HERE / "weights", remote_path=WEIGHTS))
             class Model:
                 pass
+            """,
+        ),
+        Invalid(
+            "a sandbox's mounts, with and without image=",
+            """
+            import modal
+
+            def run(app, image):
+                first = modal.Sandbox.create("ls", app=app, mounts=[modal.Mount.from_local_dir("data", remote_path="/data")])
+                return first, modal.Sandbox.create("ls", app=app, image=image, mounts=[modal.Mount.from_local_file("a.txt", remote_path="/a.txt")])
+            """,
+            """
+            import modal
+
+            def run(app, image):
+                first = modal.Sandbox.create("ls", app=app, image=modal.Image.debian_slim().add_local_dir("data", remote_path="/data"))
+                return first, modal.Sandbox.create("ls", app=app, image=image.add_local_file("a.txt", remote_path="/a.txt"))
             """,
         ),
         Invalid(
