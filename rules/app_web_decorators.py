@@ -59,7 +59,7 @@ class AppWebDecorators(Rule):
 
     ## References
     Modal 2023-04-03 (`stub.webhook`/`asgi`/`wsgi`), 2023-04-18 (`stub.web_endpoint`/`asgi_app`/`wsgi_app`),
-    errors from 2023-06; https://modal.com/docs/guide/webhooks
+    errors from 2023-06; Modal 0.73.82 (`modal.fastapi_endpoint`); https://modal.com/docs/guide/webhooks
     """
 
     CODE = "MOD404"

@@ -10,7 +10,7 @@ from libcst.metadata import ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from migrate.names import APP, ModalNames, dotted_name, module_key
-from rules._emit import all_names
+from rules._emit import reference_names
 from rules._renames import renamed_modal_name
 
 
@@ -89,7 +89,8 @@ class StubToApp(Rule):
         first = assignments[0].node
         origin = (ctx.facts.key, old)
         kept = ctx.facts.kept.get(origin) if ctx.facts.key is not None else None
-        if kept is None and new in all_names(ctx):
+        # a keyword (`Sandbox.create(app=stub)`) or an attribute (`x.app`) named `app` binds nothing
+        if kept is None and new in reference_names(ctx.module):
             kept = f"`{new}` is already used in this module"
         if kept is not None:
             message = f"Modal apps are conventionally named `{new}`; kept `{old}` because {kept}"

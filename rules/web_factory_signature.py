@@ -62,7 +62,7 @@ class WebFactorySignature(Rule):
     MESSAGE = "a web app factory is called with no arguments"
     SAFETY = FixSafety.SAFE
     SINCE = "0.64.85"
-    TOKENS = (b"asgi_app", b"wsgi_app", b"web_server")
+    TOKENS = (b"asgi", b"wsgi", b"web_server")  # `@stub.asgi` becomes `@modal.asgi_app()` (MOD404) first
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         parents = ctx.parents
