@@ -63,7 +63,7 @@ class EolPythonImage(Rule):
     )
     SAFETY = FixSafety.NONE
     SINCE = "1.6.4"
-    TOKENS = (b"3.10",)
+    TOKENS = (b"3.10", b"python_version", b"add_python")  # 3.9 and older come only through the keywords
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for call in ctx.index.calls:
