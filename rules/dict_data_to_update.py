@@ -68,7 +68,10 @@ class DictDataToUpdate(Rule):
             if data is None:
                 continue
             rest = without(call, data)
-            if source(data.value) in EMPTY:
+            if data.keyword is None and any(a.keyword is None for a in rest.args[position:]):
+                message = f"{self.MESSAGE} (not fixed: pass the arguments after the data by keyword first)"
+                yield self.finding(data, None, message=message)
+            elif source(data.value) in EMPTY:
                 yield self.finding(data, Fix(((call, rest),)), message=f"{self.MESSAGE} (empty data: dropped)")
             elif qualified == "modal.Dict.ephemeral":
                 yield self._in_with(ctx, call, data, rest)
@@ -172,6 +175,16 @@ class DictDataToUpdate(Rule):
                 d = modal.Dict.from_name("counts", create_if_missing=True)
                 d.update({"n": 0})
                 return d
+            """,
+        ),
+        Invalid(
+            "positional arguments after the data",
+            """
+            import modal
+
+            def run(client):
+                with modal.Dict.ephemeral({"a": 1}, client) as d:
+                    print(d["a"])
             """,
         ),
         Invalid(
