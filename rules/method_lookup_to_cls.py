@@ -46,8 +46,8 @@ class MethodLookupToCls(Rule):
     Safe when the tag is a literal with one dot: the method runs on an instance without parameters,
     which is what the dotted lookup reached. A class that takes `modal.parameter()` fields without
     defaults needs them passed to `()` by hand. Tags that are not literals, have more than one dot or
-    a method part that is not an identifier, and calls with keywords `Cls.from_name` does not take
-    (`namespace=`), are reported without a fix.
+    a method part that is not an identifier, and calls with arguments `Cls.from_name` may not take
+    (`**options`), are reported without a fix (MOD513 drops the removed `namespace=` first).
 
     ## References
     Modal 0.73.36 (deprecated), 1.2.0 (`lookup` removed), 1.4.0 (`InvalidError`)
@@ -130,11 +130,12 @@ class MethodLookupToCls(Rule):
             """,
         ),
         Invalid(
-            "declined: a keyword Cls.from_name does not take",
+            "declined: arguments Cls.from_name may not take",
             """
             import modal
 
-            f = modal.Function.from_name("inference", "Model.predict", namespace=1)
+            def find(options):
+                return modal.Function.from_name("inference", "Model.predict", **options)
             """,
         ),
     ]

@@ -19,7 +19,8 @@ class PersistedToFromName(Rule):
     ## What it does
     Rewrites `modal.Volume.persisted(label)`, and the same on `Dict`, `Queue` and
     `NetworkFileSystem`, into `.from_name(label, create_if_missing=True)`, keeping
-    `environment_name=`. A call with other arguments (`namespace=`, `cloud=`) is reported for a human.
+    `environment_name=`. A call with other arguments (`cloud=`) is reported for a human; MOD513
+    drops a `namespace=` first.
 
     ## Why is this bad?
     `persisted` was deprecated in 0.61.15, an error from 0.62.194 and removed in 0.66.19
@@ -113,11 +114,11 @@ class PersistedToFromName(Rule):
             """,
         ),
         Invalid(
-            "a namespace is for a human",
+            "a cloud is for a human",
             """
             import modal
 
-            volume = modal.Volume.persisted("weights", namespace=1)
+            volume = modal.NetworkFileSystem.persisted("scratch", cloud="aws")
             """,
         ),
     ]
