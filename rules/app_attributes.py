@@ -128,6 +128,13 @@ def _image_fix(ctx: ModuleContext, stored: StoredObject) -> Fix | str:
         return "it is also read or set more than once"
     statement = _module_assign(ctx, stored.writes[0])
     found = app_call(ctx, stored.base)
+    if found is None and statement is not None:
+        origin = ctx.names.origin(stored.base)
+        where = f"`{origin[0]}`" if origin is not None and origin[0] != ctx.facts.key else "another module"
+        return (
+            f"the app is created in {where}: move the image into that module's `App(..., image=...)`, "
+            "which every module's functions then use, or pass `image=` to the decorators of this module"
+        )
     if statement is None or found is None:
         return "it is not a module-level assignment to an app created in this module"
     index, call = found

@@ -20,7 +20,9 @@ class ClsMixinRemoved(Rule):
     import that is left unused, and rewrites ClsMixin's remote constructors of those classes:
     `Model.remote(args)` and `await Model.aio(args)` become `Model(args)`. When `ClsMixin` is used
     for anything else in the module (`isinstance`, a class without `@app.cls`), or `Model.aio`
-    is used other than awaited in a call, every use is reported instead.
+    is used other than awaited in a call, every use is reported instead. A module that imports an
+    `@app.cls` class from another module of the project gets its `Model.remote(args)` rewritten too
+    (on today's Modal a class has no `.remote`, so the call can only be ClsMixin's).
 
     ## Why is this bad?
     `ClsMixin` was deprecated on 2023-09-01 (0.51.3294), an error from ~0.55 and removed in 0.62:
@@ -54,9 +56,11 @@ class ClsMixinRemoved(Rule):
     MESSAGE = "`modal.ClsMixin` was removed in Modal 0.62"
     SAFETY = FixSafety.SAFE
     SINCE = "0.51.3294"
-    TOKENS = (b"ClsMixin",)
+    TOKENS = (b"ClsMixin", b".remote(", b".aio(")  # a module may call the constructors of a class it imports
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
+        for old, new in _constructors(ctx, _imported_classes(ctx)):
+            yield self.finding(old, Fix(((old, new),)), message=f"{self.MESSAGE}; its remote constructor is the class call now")
         uses = _mixin_uses(ctx)
         if not uses:
             return
@@ -239,6 +243,27 @@ def _declined(ctx: ModuleContext, classes: list[cst.ClassDef], other_uses: list[
 
 
 CONSTRUCTORS = frozenset({"remote", "aio"})
+
+
+def _imported_classes(ctx: ModuleContext) -> set[str]:
+    """Names this module imports from project modules that bind an `@app.cls` class there."""
+    lookup = ctx.facts.lookup
+    if lookup is None:
+        return set()
+    found = set()
+    for name, bindings in ctx.names.table.bindings.items():
+        if len(bindings) != 1 or bindings[0].kind != "from" or (bindings[0].level == 0 and bindings[0].module.split(".")[0] == "modal"):
+            continue
+        key = lookup.find(bindings[0].module, bindings[0].level)
+        source = lookup.binding(key, bindings[0].name) if key is not None else None
+        if source is not None and source.kind == "class" and any(_is_app_cls(lookup, key, d) for d in source.decorators):
+            found.add(name)
+    return found
+
+
+def _is_app_cls(lookup, key: str, decorator: str) -> bool:  # type: ignore[no-untyped-def]
+    head, _, attr = decorator.rpartition(".")
+    return attr == "cls" and "." not in head and lookup.member(key, head) == APP
 
 
 def _constructor_call(ctx: ModuleContext, node: cst.Attribute) -> cst.BaseExpression | None:
