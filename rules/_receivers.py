@@ -9,7 +9,7 @@ scope analysis: every binding of the name there must make that class, else it is
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import Assignment, ScopeProvider
 
 from migrate.model import ModuleContext
 
@@ -43,7 +43,8 @@ def makes(ctx: ModuleContext, expr: cst.BaseExpression, cls: str, factories: fro
     if scope is None:
         return False
     bindings = list(scope[expr.value])
-    return bool(bindings) and all(_binds(ctx, b.node, cls, factories) for b in bindings)
+    # a builtin (`list`, `type`) has no node: it is not a Modal object
+    return bool(bindings) and all(isinstance(b, Assignment) and _binds(ctx, b.node, cls, factories) for b in bindings)
 
 
 def _binds(ctx: ModuleContext, node: cst.CSTNode, cls: str, factories: frozenset[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import Assignment, ScopeProvider
 
 from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 from rules._receivers import callee
@@ -89,7 +89,7 @@ def _unencrypted_tunnel(ctx: ModuleContext, name: cst.Name) -> bool:
     """Every binding of `name` where it is read is `with modal.forward(..., unencrypted=True) as name`."""
     scope = ctx.metadata.resolve(ScopeProvider).get(name)
     bindings = list(scope[name.value]) if scope is not None else []
-    return bool(bindings) and all(_forwarded(ctx, b.node) for b in bindings)
+    return bool(bindings) and all(isinstance(b, Assignment) and _forwarded(ctx, b.node) for b in bindings)
 
 
 def _forwarded(ctx: ModuleContext, node: cst.CSTNode) -> bool:
