@@ -16,11 +16,12 @@ def is_sandbox(ctx: ModuleContext, expr: cst.BaseExpression) -> bool:
     return makes(ctx, expr, SANDBOX, FACTORIES)
 
 
-def sandbox_method(ctx: ModuleContext, call: cst.Call) -> tuple[cst.Attribute, str] | None:
-    """For `sb.method(...)` / `sb.method.aio(...)` on a sandbox: the `sb.method` attribute and the method name."""
+def sandbox_method(ctx: ModuleContext, call: cst.Call, methods: frozenset[str]) -> tuple[cst.Attribute, str] | None:
+    """For `sb.method(...)` / `sb.method.aio(...)` on a sandbox, `method` one of `methods`: the
+    `sb.method` attribute and the method name. (The name is checked first: scopes cost more.)"""
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value == "aio":
         func = func.value
-    if isinstance(func, cst.Attribute) and is_sandbox(ctx, func.value):
+    if isinstance(func, cst.Attribute) and func.attr.value in methods and is_sandbox(ctx, func.value):
         return func, func.attr.value
     return None

@@ -31,6 +31,7 @@ OPEN = (
     "`sb.filesystem.read_text/read_bytes/write_text/write_bytes(...)`, or copy them with "
     "`sb.filesystem.copy_from_local/copy_to_local(...)`"
 )
+_NAMES = frozenset({*METHODS, "open"})
 _TIGHT = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
 
 
@@ -88,8 +89,8 @@ class SandboxFilesystemMethods(Rule):
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for call in ctx.index.calls:
-            found = sandbox_method(ctx, call)
-            if found is None or (found[1] not in METHODS and found[1] != "open"):
+            found = sandbox_method(ctx, call, _NAMES)
+            if found is None:
                 continue
             attr, name = found
             if name == "open":

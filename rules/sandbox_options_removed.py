@@ -29,6 +29,7 @@ OPTIONS = (
     Option("exec", "_pty_info", "deprecated (2025-09-12) for `pty=True`", pty=True),
     Option("set_tags", "client", "deprecated (2025-09-18) and ignored by 1.6.4: the sandbox's own client is used"),
 )
+_METHODS = frozenset(option.method for option in OPTIONS)
 _UNSAFE = "`pty=True` gives Modal's default terminal settings, not the ones in this `PTYInfo`"
 
 
@@ -193,7 +194,7 @@ def _method(ctx: ModuleContext, call: cst.Call) -> str | None:
     """`create` for `modal.Sandbox.create(...)`, the method name for `sb.method(...)` on a sandbox."""
     if callee(ctx, call.func) == "modal.Sandbox.create":
         return "create"
-    found = sandbox_method(ctx, call)
+    found = sandbox_method(ctx, call, _METHODS)
     return found[1] if found is not None else None
 
 
