@@ -46,7 +46,8 @@ class ExperimentalUpdateAutoscaler(Rule):
     Safe: the function updated the autoscaler of the Function or class instance it was given,
     with the same settings the method takes. When the module cannot tell what the object is, the
     method call is still right for both; on a Function Modal 1.6 then warns and prefers
-    `f.autoscaler.update(...)`, which the finding says.
+    `f.autoscaler.update(...)`, which the finding says. (On a class instance 1.6.4 warns as well,
+    as its `update_autoscaler` calls the Function method; instances have no other spelling.)
 
     ## References
     Modal 0.74.46 (`.update_autoscaler()` methods; the experimental function deprecated), 1.2.0

@@ -19,7 +19,8 @@ class UpdateAutoscalerMethod(Rule):
     Rewrites `f.update_autoscaler(min_containers=2)` into `f.autoscaler.update(min_containers=2)`
     where `f` is a Modal function (decorated by `@app.function` in this module, or looked up with
     `modal.Function.from_name`). A setting passed as `None` is dropped. Class instances keep
-    `obj.update_autoscaler(...)`, the only spelling Modal 1.6 has for them.
+    `obj.update_autoscaler(...)`, the only spelling Modal 1.6 has for them (1.6.4 implements it
+    through the Function method, so it shows the same warning; there is nothing to move it to).
 
     ## Why is this bad?
     Modal 1.6 deprecates `Function.update_autoscaler()` (the warning is dated 2026-10-16) and
