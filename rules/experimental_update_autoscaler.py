@@ -70,7 +70,9 @@ class ExperimentalUpdateAutoscaler(Rule):
             target = args[0].value if args and args[0].keyword is None and not args[0].star else None
             settings = args[1:]
             if not isinstance(target, PLAIN) or any(a.star or a.keyword is None or a.keyword.value not in SETTINGS for a in settings):
-                yield self.finding(call.func, None, message=f"{self.MESSAGE} (not fixed: unexpected arguments)")
+                client = any(a.keyword is not None and a.keyword.value == "client" for a in settings)
+                reason = "the method takes no `client=`" if client else "unexpected arguments"
+                yield self.finding(call.func, None, message=f"{self.MESSAGE} (not fixed: {reason})")
                 continue
             method: cst.BaseExpression = cst.Attribute(target, cst.Name("update_autoscaler"))
             if qualified.endswith(".aio"):

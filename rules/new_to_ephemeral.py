@@ -149,8 +149,8 @@ class NewToEphemeral(Rule):
 def _declined(kind: str, said: str) -> str:
     return (
         f"{said} (not fixed: give it a name with `{kind}.from_name(name, create_if_missing=True)`, or use "
-        f"`with {kind}.ephemeral() as x:` for an object that lasts as long as the block; put initial data in "
-        "with `.update(data)`)"
+        f"`with {kind}.ephemeral() as x:` for an object that lasts as long as the block; put initial data "
+        "in it with `.update(data)`)"
     )
 
 
