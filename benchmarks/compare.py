@@ -3,7 +3,7 @@
 Usage:
     python benchmarks/compare.py [--repeat 5] [--scale 1.0] [--seed 1] [--timeout 600]
                                  [--shapes few-modal,all-modal] [--few-modal DIR] [--all-modal DIR]
-                                 [--work DIR] [--smoke]
+                                 [--work DIR] [--tool CMD] [--smoke]
 
 Generates the two corpus shapes of `benchmarks/corpus.py` (or takes them), then runs, alternating
 and `--repeat` times, each command of the table as its own subprocess, recording its wall time and
@@ -17,7 +17,13 @@ each tree with `--jobs 1 --no-cache` (the plain run), with `--jobs 2`, and with 
 the same trees, and the `--check --output-format json` findings must be the same. Exit 1 on any
 difference (or if a command of the check fails).
 
-`--smoke` is the CI mode: tiny corpora (scale 0.005), one repeat.
+Memory: "largest process" is the peak RSS of the command or of any process it waited for (GNU
+time's report, else wait4); "process tree" is the largest sum over the command and its live
+descendants, sampled every 0.1 s (what `--jobs` workers add up to).
+
+`--tool CMD` benchmarks another build of the tool (e.g. `env PYTHONPATH=/tmp/old python -m migrate`
+for a `git archive` of an older commit). `--smoke` is the CI mode: tiny corpora (scale 0.005), one
+repeat, no `--jobs 1` row, and the identical-output check on the all-Modal tree only.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -67,6 +75,29 @@ class Sample:
     stderr: bytes = b""
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "modal-upgrade-bench-pycache"
+
+
+def child_env() -> dict[str, str]:
+    """The commands' environment: this checkout first on the path, and bytecode cached (outside the
+    repository) as an installed tool has it, even where PYTHONDONTWRITEBYTECODE is set."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH", "")] if p)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def warm_up(commands: list[Command], work: Path, timeout: float) -> None:
+    """Run each program once on a one-file tree, so no timed run pays for compiling bytecode."""
+    tiny = work / "warm-up"
+    tiny.mkdir(exist_ok=True)
+    programs = {tuple(c.argv[:3]): c.argv for c in reversed(commands)}  # the first command of each
+    for argv in programs.values():
+        (tiny / "app.py").write_text('import modal\n\nstub = modal.Stub()\n\n\n@stub.function()\ndef f():\n    pass\n')
+        run([*argv[:-1], "app.py"] if argv[-1] == "." else argv, tiny, timeout)
+
+
 def tree_rss_mb(root: int) -> float:
     """Resident memory of a process and all its descendants, from /proc."""
     parents: dict[int, list[int]] = {}
@@ -94,11 +125,10 @@ def run(argv: list[str], cwd: Path, timeout: float) -> Sample:
     """Run a command, its wall time and memory. A child's peak RSS counts its parent's at the fork
     (exec keeps the high-water mark), so when GNU time is there it starts the command from its own
     small process and reports the peak; else the figure includes this script's size."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), "NO_COLOR": "1"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as rss:
         timed = [GNU_TIME, "-f", "%M", "-o", rss.name, *argv] if GNU_TIME else argv
         start = time.perf_counter()
-        proc = subprocess.Popen(timed, cwd=cwd, stdout=out, stderr=err, env=env, start_new_session=True)
+        proc = subprocess.Popen(timed, cwd=cwd, stdout=out, stderr=err, env=child_env(), start_new_session=True)
         peak_tree = [0.0]
         done = threading.Event()
 
@@ -186,8 +216,16 @@ class Flags:
         return (["--jobs", "1"] if self.jobs else []) + (["--no-cache"] if self.no_cache else [])
 
 
-def migrate(*args: str) -> list[str]:
-    return [sys.executable, "-m", "migrate", "-q", *args]
+TOOL = [sys.executable, "-m", "migrate"]  # `--tool` replaces it
+
+
+def migrate(*args: str, quiet: bool = True) -> list[str]:
+    return [*TOOL, *(["-q"] if quiet else []), *args]
+
+
+def shown(argv: list[str]) -> str:
+    """A tool command as the report shows it."""
+    return "migrate " + " ".join(argv[len(TOOL):])
 
 
 def fresh_copy(source: Path, target: Path) -> Callable[[], Path]:
@@ -210,7 +248,7 @@ def reference_commands(tree: Path, label: str) -> dict[str, Command]:
     return refs
 
 
-def plan(trees: dict[str, Path], flags: Flags, work: Path) -> tuple[list[Row], list[str], list[Command]]:
+def plan(trees: dict[str, Path], flags: Flags, work: Path, smoke: bool = False) -> tuple[list[Row], list[str], list[Command]]:
     """The table's rows, the notes on rows skipped, and the commands to run before timing (primes)."""
     rows: list[Row] = []
     skipped: list[str] = []
@@ -233,7 +271,8 @@ def plan(trees: dict[str, Path], flags: Flags, work: Path) -> tuple[list[Row], l
         if flags.jobs:
             rows.append(Row(f"{label}: `migrate --check --jobs 2` vs {ref_name(refs.get('libcst'))}", jobs2, refs.get("libcst"),
                             "<= 0.5x libcst" if label == "all-modal" else ""))
-            rows.append(Row(f"{label}: `--check --jobs 2` vs `--check --jobs 1`", jobs2, jobs1, "<= 0.56x (>= 1.8x on 2 cores)"))
+            if not smoke:  # a tiny tree has nothing to share out
+                rows.append(Row(f"{label}: `--check --jobs 2` vs `--check --jobs 1`", jobs2, jobs1, "<= 0.56x (>= 1.8x on 2 cores)"))
         else:
             skipped.append(f"{label}: `--check --jobs 2` rows (no `--jobs` in `migrate --help`)")
         if label == "all-modal" and "fixit" in refs:
@@ -244,7 +283,7 @@ def plan(trees: dict[str, Path], flags: Flags, work: Path) -> tuple[list[Row], l
             rows.append(Row(f"{label}: `--check` warm re-run (unchanged tree) vs cold", warm, check, "<= 0.1x"))
         else:
             skipped.append(f"{label}: warm re-run (no `--cache-dir` or `--no-cache` in `migrate --help`)")
-    version = Command("migrate --version", [sys.executable, "-m", "migrate", "--version"], work)
+    version = Command("migrate --version", migrate("--version", quiet=False), work)
     startup = Command("python -c pass", [sys.executable, "-c", "pass"], work)
     rows.append(Row("`migrate --version` vs `python -c pass`", version, startup, "<= 0.2 s"))
     return rows, skipped, primes
@@ -256,13 +295,14 @@ def ref_name(command: Command | None) -> str:
     return "`" + command.name.rsplit(" (", 1)[0] + "`"
 
 
-def measure(rows: list[Row], primes: list[Command], flags: Flags, repeat: int, timeout: float, log: Callable[[str], None]) -> None:
+def measure(rows: list[Row], primes: list[Command], flags: Flags, work: Path, repeat: int, timeout: float, log: Callable[[str], None]) -> None:
     """Every command once per round, in the table's order (so tool and references alternate)."""
     commands: list[Command] = []
     for row in rows:
         for command in (row.tool, row.reference):
             if command is not None and command not in commands:
                 commands.append(command)
+    warm_up(commands, work, timeout)
     for prime in primes:
         prime.samples.append(run(prime.argv, prime.tree, timeout))
         log(f"  primed: {prime.name} ({prime.samples[-1].wall or 0:.2f} s)")
@@ -314,19 +354,19 @@ def fix_variants(flags: Flags, base: Path) -> list[Variant]:
     return variants
 
 
-def identical_outputs(trees: dict[str, Path], flags: Flags, work: Path, timeout: float, log: Callable[[str], None]) -> list[str]:
+def identical_outputs(trees: dict[str, Path], flags: Flags, work: Path, smoke: bool, timeout: float, log: Callable[[str], None]) -> list[str]:
     """Fix mode and check mode under every speed-up give what the plain run gives; the problems."""
     problems: list[str] = []
     for label, tree in trees.items():
         base = work / f"same-{label}"
         shutil.rmtree(base, ignore_errors=True)
         plain: tuple[dict[str, bytes], int] | None = None
-        for n, variant in enumerate(fix_variants(flags, base)):
+        for n, variant in enumerate(fix_variants(flags, base)[: 3 if smoke else None]):
             copy = fresh_copy(tree, base / f"copy-{n}")()
             for argv in [*variant.before, variant.fix]:
                 sample = run(argv, copy, timeout)
                 if sample.wall is None or sample.rc not in (0, 1):
-                    problems.append(f"{label}: {variant.name}: `{' '.join(argv[3:])}` exited {sample.rc}: {sample.stderr[-300:].decode(errors='replace')}")
+                    problems.append(f"{label}: {variant.name}: `{shown(argv)}` exited {sample.rc}: {sample.stderr[-300:].decode(errors='replace')}")
             result = (snapshot(copy), sample.rc)
             if plain is None:
                 plain = result
@@ -342,22 +382,31 @@ def identical_outputs(trees: dict[str, Path], flags: Flags, work: Path, timeout:
     return problems
 
 
+def json_findings(label: str, argv: list[str], folder: Path, timeout: float, problems: list[str]) -> list[str] | None:
+    """The sorted findings of a `--check --output-format json` run, or None (a problem noted)."""
+    sample = run(argv, folder, timeout)
+    if sample.wall is None or sample.rc not in (0, 1):
+        problems.append(f"{label}: `{shown(argv)}` exited {sample.rc}: {sample.stderr[-300:].decode(errors='replace')}")
+        return None
+    return findings(sample)
+
+
+JSON_CHECK = ("--check", "--output-format", "json")
+
+
 def identical_findings(label: str, tree: Path, flags: Flags, base: Path, timeout: float, log: Callable[[str], None]) -> list[str]:
     problems: list[str] = []
-    json_check = ["--check", "--output-format", "json"]
-    variants = [("plain", migrate(*json_check, *flags.plain(), "."))]
+    variants = [("plain", migrate(*JSON_CHECK, *flags.plain(), "."))]
     if flags.jobs:
-        variants.append(("--jobs 2", migrate(*json_check, "--jobs", "2", *(["--no-cache"] if flags.no_cache else []), ".")))
+        variants.append(("--jobs 2", migrate(*JSON_CHECK, "--jobs", "2", *(["--no-cache"] if flags.no_cache else []), ".")))
     if flags.cache_dir:
         cache = str(base / "json-cache")
-        variants += [("cold cache", migrate(*json_check, "--cache-dir", cache, ".")), ("warm cache", migrate(*json_check, "--cache-dir", cache, "."))]
+        variants += [("cold cache", migrate(*JSON_CHECK, "--cache-dir", cache, ".")), ("warm cache", migrate(*JSON_CHECK, "--cache-dir", cache, "."))]
     plain: list[str] | None = None
     for name, argv in variants:
-        sample = run(argv, tree, timeout)
-        if sample.wall is None or sample.rc not in (0, 1):
-            problems.append(f"{label}: `{' '.join(argv[3:])}` exited {sample.rc}: {sample.stderr[-300:].decode(errors='replace')}")
+        found = json_findings(label, argv, tree, timeout, problems)
+        if found is None:
             continue
-        found = findings(sample)
         if plain is None:
             plain = found
             log(f"  {label}: check mode, plain: {len(found)} findings")
@@ -365,6 +414,28 @@ def identical_findings(label: str, tree: Path, flags: Flags, base: Path, timeout
         if found != plain:
             problems.append(f"{label}: `--check --output-format json` with {name}: {len(found)} findings, plain run {len(plain)}, or different ones")
         log(f"  {label}: check mode, {name}: {'same findings' if found == plain else 'DIFFERENT'}")
+    return problems + after_an_edit(label, tree, flags, base, timeout, log)
+
+
+def after_an_edit(label: str, tree: Path, flags: Flags, base: Path, timeout: float, log: Callable[[str], None]) -> list[str]:
+    """A warm cache after one module changed: the app in a `common.py` stops being an app, so the
+    modules that import it must be checked again, and the findings are the plain run's."""
+    if not flags.cache_dir:
+        return []
+    copy = fresh_copy(tree, base / "edited")()
+    common = next((p for p in sorted(copy.rglob("common.py")) if b"stub = modal.Stub(" in p.read_bytes()), None)
+    if common is None:
+        log(f"  {label}: no common.py with an app: edit check skipped")
+        return []
+    problems: list[str] = []
+    cache = ["--cache-dir", str(base / "edit-cache")]
+    before = json_findings(label, migrate(*JSON_CHECK, *cache, "."), copy, timeout, problems)
+    common.write_bytes(common.read_bytes().replace(b"stub = modal.Stub(", b"stub = dict(name=", 1))
+    warm = json_findings(label, migrate(*JSON_CHECK, *cache, "."), copy, timeout, problems)
+    plain = json_findings(label, migrate(*JSON_CHECK, *flags.plain(), "."), copy, timeout, problems)
+    if warm != plain:
+        problems.append(f"{label}: after editing {common.relative_to(copy)}, the warm-cache findings differ from the plain run's")
+    log(f"  {label}: edit of {common.relative_to(copy)}: findings {len(before or [])} -> {len(plain or [])}; warm cache: {'same as plain' if warm == plain else 'DIFFERENT'}")
     return problems
 
 
@@ -386,10 +457,13 @@ def cpu_model() -> str:
 
 
 def versions(work: Path) -> str:
-    tool = run([sys.executable, "-m", "migrate", "--version"], work, 60).stdout.decode().strip()
+    tool = run(migrate("--version", quiet=False), work, 60).stdout.decode().strip()
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "migrate", "rules"], capture_output=True, text=True).stdout.strip()
-    parts = [f"{tool} (git {commit}{', uncommitted changes in migrate/ or rules/' if dirty else ''})", f"Python {platform.python_version()}"]
+    source = f"git {commit}{', uncommitted changes in migrate/ or rules/' if dirty else ''}"
+    if TOOL != [sys.executable, "-m", "migrate"]:
+        source = f"run as `{' '.join(TOOL)}`"
+    parts = [f"{tool} ({source})", f"Python {platform.python_version()}"]
     for package in ("libcst", "fixit"):
         try:
             parts.append(f"{package} {importlib.metadata.version(package)}")
@@ -415,8 +489,20 @@ def table(rows: list[Row], timeout: float) -> list[str]:
         ratio = f"{tool / ref:.2f}x" if tool is not None and ref else "n/a"
         ref_text = "" if row.reference is None else f"{seconds(ref, timeout)} ({row.reference.peak():.0f} MB)"
         notes = " (exit code 2)" if row.tool.failed() else ""
-        out.append(f"| {row.work} | {seconds(tool, timeout)}{notes} | {ref_text} | {ratio} | {row.tool.peak():.0f} / {row.tool.tree_peak():.0f} | {row.target} |")
+        target = f"{row.target}: {met(row.target, tool, ref)}" if row.target else ""
+        out.append(f"| {row.work} | {seconds(tool, timeout)}{notes} | {ref_text} | {ratio} | {row.tool.peak():.0f} / {row.tool.tree_peak():.0f} | {target} |")
     return out
+
+
+def met(target: str, tool: float | None, ref: float | None) -> str:
+    """Whether a target (`<= 0.5x ...` of the reference, or `<= 0.2 s`) is met."""
+    match = re.match(r"<= ([\d.]+)( s|x)", target)
+    if match is None or tool is None:
+        return "not met" if tool is None else "?"
+    limit = float(match.group(1))
+    if match.group(2) == " s":
+        return "met" if tool <= limit else "not met"
+    return "?" if not ref else "met" if tool / ref <= limit else "not met"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -431,7 +517,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="folder for corpora, copies and caches (default: a temporary one, removed)")
     parser.add_argument("--no-identity-check", action="store_true", help="skip the identical-output check")
     parser.add_argument("--smoke", action="store_true", help="CI mode: scale 0.005, one repeat")
+    parser.add_argument("--tool", help="the command that runs this tool (default: this checkout's `python -m migrate`)")
     args = parser.parse_args(argv)
+    if args.tool:
+        TOOL[:] = shlex.split(args.tool)
     if args.smoke:
         args.scale, args.repeat = 0.005, 1
     if args.work:
@@ -456,12 +545,14 @@ def compare(args: argparse.Namespace, work: Path) -> int:
             log(f"generating {shape} (seed {args.seed}, scale {args.scale}) in {target}")
             corpus.generate(shape, target, args.seed, args.scale)
         trees[shape] = target
-    help_text = run([sys.executable, "-m", "migrate", "--help"], work, 60).stdout.decode()
+    help_text = run(migrate("--help", quiet=False), work, 60).stdout.decode()
     flags = Flags(help_text)
-    rows, skipped, primes = plan(trees, flags, work)
+    rows, skipped, primes = plan(trees, flags, work, args.smoke)
     started = datetime.datetime.now(datetime.timezone.utc)
-    measure(rows, primes, flags, args.repeat, args.timeout, log)
-    problems = [] if args.no_identity_check else identical_outputs(trees, flags, work, args.timeout, log)
+    measure(rows, primes, flags, work, args.repeat, args.timeout, log)
+    # The smoke run checks the all-Modal tree only: it has the multi-file apps too, and CI is short.
+    checked_trees = {k: v for k, v in trees.items() if not args.smoke or k == "all-modal"} or trees
+    problems = [] if args.no_identity_check else identical_outputs(checked_trees, flags, work, args.smoke, args.timeout, log)
     for row in rows:
         for command in (row.tool, row.reference):
             if command is not None and command.failed():
@@ -471,8 +562,10 @@ def compare(args: argparse.Namespace, work: Path) -> int:
     print(f"- Machine: {os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} {platform.release()}")
     print(f"- Versions: {versions(work)}")
     for label, tree in trees.items():
-        print(f"- {label} corpus: {describe(tree)} (seed {args.seed}, scale {args.scale})")
-    print(f"- Medians of {args.repeat} alternating runs, each its own process; cold runs start with an empty cache.")
+        origin = f"given: {tree}" if getattr(args, label.replace("-", "_")) else f"seed {args.seed}, scale {args.scale}"
+        print(f"- {label} corpus: {describe(tree)} ({origin})")
+    print(f"- Medians of {args.repeat} alternating runs, each its own process; cold runs start with an empty cache; "
+          "Python bytecode is cached (outside the repository), and a warm-up run compiles it first.")
     print(f"- `migrate --help` lists: --jobs {'yes' if flags.jobs else 'no'}, --no-cache {'yes' if flags.no_cache else 'no'}, --cache-dir {'yes' if flags.cache_dir else 'no'}\n")
     print("\n".join(table(rows, args.timeout)))
     if skipped:
@@ -488,7 +581,7 @@ def compare(args: argparse.Namespace, work: Path) -> int:
         checked = ["plain (`" + " ".join(flags.plain() or ["no flags"]) + "`)"]
         checked += ["`--jobs 2`"] if flags.jobs else []
         checked += ["warm cache"] if flags.cache_dir else []
-        print(f"Identical outputs: passed (fix-mode trees and `--check --output-format json` findings; {', '.join(checked)})")
+        print(f"Identical outputs: passed ({', '.join(checked_trees)}: fix-mode trees and `--check --output-format json` findings; {', '.join(checked)})")
     return 1 if problems else 0
 
 

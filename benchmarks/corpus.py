@@ -13,8 +13,9 @@ Usage:
   VALID and INVALID cases (`rules.ALL_RULES`), every rule in turn, padded with ordinary code; about
   a tenth of the files are multi-file apps (a package whose `common.py` holds `stub = modal.Stub()`).
 
-The same seed gives a byte-identical tree: every file has its own random stream seeded by the seed
-and its path, and files are written in a fixed order. `--scale` shrinks the file counts (smoke runs).
+The same seed gives a byte-identical tree (for the same rule catalogue, whose cases the all-Modal
+shape and the Modal files of the few-Modal shape are made of): every file has its own random stream
+seeded by the seed and its path, and files are written in a fixed order. `--scale` shrinks the file counts (smoke runs).
 """
 
 from __future__ import annotations
@@ -203,9 +204,9 @@ def stdlib_imports(rng: random.Random) -> list[str]:
     return needed + [STDLIB[i][0] for i in chosen if STDLIB[i][0] not in needed]
 
 
-def ordinary_module(seed: int, path: str, module: Module, earlier: list[Module]) -> str:
+def ordinary_module(seed: int, path: str, module: Module, earlier: list[Module], size: float = 1.0) -> str:
     rng = file_rng(seed, path)
-    target = int(rng.triangular(50, 600, 100))
+    target = int(rng.triangular(50, 600, 100) * size)
     lines = [f'"""{sentence(rng, rng.randint(5, 12))}', "", sentence(rng, 15), '"""', ""]
     if rng.random() < 0.3:
         lines += ["from __future__ import annotations", ""]
@@ -316,7 +317,7 @@ def write_tree(out: Path, files: dict[str, str]) -> None:
 
 
 def size_factor(scale: float) -> float:
-    """Modal files shrink with the tree only in smoke-sized trees (so that a smoke run is quick)."""
+    """Files shrink with the tree only in smoke-sized trees (so that a smoke run is quick)."""
     return min(1.0, 0.25 + scale * 15)
 
 
@@ -331,7 +332,7 @@ def few_modal(seed: int, scale: float) -> dict[str, str]:
         rng = file_rng(seed, f"name:{n}")
         rel = f"{folder}/{ident(rng)}_{n}.py"
         module = Module(rel[:-3].replace("/", "."))
-        files[rel] = ordinary_module(seed, rel, module, earlier[-200:])
+        files[rel] = ordinary_module(seed, rel, module, earlier[-200:], size)
         earlier.append(module)
     # The handful of Modal files: one multi-file app, a few scripts, and their plain importers.
     siblings = [s for s in map(as_sibling, round_robin(rule_cases())) if s is not None]
