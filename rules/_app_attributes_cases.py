@@ -127,4 +127,13 @@ INVALID_CASES = [
         """,
         notes=1,
     ),
+    Invalid(
+        "objects given to the Stub constructor",
+        """
+        import modal
+
+        app = modal.App("example", results=modal.Dict.from_name("results", create_if_missing=True))
+        """,
+        notes=1,
+    ),
 ]

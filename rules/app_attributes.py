@@ -10,6 +10,10 @@ from migrate.model import Finding, Fix, FixSafety, ModuleContext, Rule
 from rules._app_attrs import StoredObject, app_call, app_subscripts, binding_index, module_statement, stored_objects
 from rules._app_attributes_cases import INVALID_CASES, VALID_CASES
 from rules._emit import reference_names
+from migrate.names import APP_FACTORIES
+
+# What `App(...)` takes in Modal 1.6 (`mounts=` is MOD602's); other keywords of the old `Stub(...)` were objects.
+APP_OPTIONS = frozenset({"name", "tags", "image", "secrets", "volumes", "include_source", "mounts"})
 
 _SINCE = "Modal 0.62.76 (an error to set, 2023-12-13)"
 
@@ -23,7 +27,8 @@ class AppAttributes(Rule):
     nothing else in the module and no other module imports the app. Moves a module-level
     `app.image = <image>` into the `App(...)` call as `image=<image>` when that call is in the module
     and has no `image=` yet. Anything else is reported with what to do: `stub["x"]`, an object set
-    twice or inside a function, read in a module other than the one that sets it, or stored on an app
+    twice or inside a function, objects given to the constructor (`Stub("x", d=...)`), read in a
+    module other than the one that sets it, or stored on an app
     that other modules import (the fix would have to add `from common import vol` to each of them;
     the rule declines in both modules instead).
 
@@ -74,10 +79,27 @@ class AppAttributes(Rule):
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         for stored in stored_objects(ctx):
             yield from (self._image(ctx, stored) if stored.attr == "image" else self._variable(ctx, stored))
+        yield from self._constructor_objects(ctx)
         for node in app_subscripts(ctx):
             message = "not fixed: an App has no items (`stub[...]` is a TypeError since Modal 1.0, an error since 0.62.235)"
             note = "make the object a module-level variable (`x = modal.Dict.from_name(\"x\", create_if_missing=True)`) and use it by name"
             yield self.finding(node, None, message=message, note=note)
+
+    def _constructor_objects(self, ctx: ModuleContext) -> Iterator[Finding]:
+        """`Stub("x", d=modal.Dict.from_name(...))`: objects given to the constructor were stored on the app."""
+        for call in ctx.index.calls:
+            if ctx.names.qualify(call.func) not in APP_FACTORIES:
+                continue
+            for arg in call.args:
+                if arg.keyword is None or arg.keyword.value in APP_OPTIONS:
+                    continue
+                name = arg.keyword.value
+                message = (
+                    f"not fixed: `App(...)` takes no `{name}=` (a TypeError in Modal 1.x); an object given this way "
+                    "was stored on the app (an error since Modal 0.62.76, 2023-12-13)"
+                )
+                note = f"define `{name} = ...` as a module-level variable (a `from_name(..., create_if_missing=True)` object) and use it by name"
+                yield self.finding(arg, None, message=message, note=note)
 
     def _variable(self, ctx: ModuleContext, stored: StoredObject) -> Iterator[Finding]:
         name = f"{stored.base}.{stored.attr}"
@@ -107,7 +129,10 @@ class AppAttributes(Rule):
 
 def _variable_declined(ctx: ModuleContext, stored: StoredObject) -> str | None:
     """Why `stub.<attr>` cannot become a module-level variable here, or None."""
-    if not stored.writes and app_call(ctx, stored.base) is None:
+    found = app_call(ctx, stored.base)
+    if not stored.writes and found is not None and any(a.keyword is not None and a.keyword.value == stored.attr for a in found[1].args):
+        return f"it is given to the app's constructor as `{stored.attr}=`"
+    if not stored.writes and found is None:
         return "the app comes from another module, which declines too (the fix would need an import here)"
     if not stored.writes:
         return "it is not set in this module"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import Assignment, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from rules._modal_objects import LOOKED_UP, _class_of_instance, modal_callable
@@ -212,6 +212,8 @@ def _instance(ctx: ModuleContext, receiver: cst.BaseExpression) -> cst.Call | No
         return None
     values = []
     for assignment in scope[receiver.value]:
+        if not isinstance(assignment, Assignment):  # a builtin
+            return None
         target = ctx.parents.get(assignment.node) if isinstance(assignment.node, cst.Name) else None
         statement = ctx.parents.get(target) if isinstance(target, cst.AssignTarget) else None
         if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1 and isinstance(statement.value, cst.Call)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import GlobalScope, ScopeProvider
+from libcst.metadata import Assignment, GlobalScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from migrate.names import APP
@@ -163,7 +163,7 @@ def _class(ctx: ModuleContext, name: cst.Name) -> cst.ClassDef | str | None:
     if scope is None:
         return None
     assignments = list(scope[name.value])
-    if len(assignments) != 1 or not isinstance(assignments[0].scope, GlobalScope):
+    if len(assignments) != 1 or not isinstance(assignments[0], Assignment) or not isinstance(assignments[0].scope, GlobalScope):
         return None
     node = assignments[0].node
     if isinstance(node, cst.ClassDef):
