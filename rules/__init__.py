@@ -88,6 +88,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     LegacyExitMethod,
     LegacyAenterMethod,
     LegacyAexitMethod,
+    AppWebDecorators,  # before MOD205: a pre-0.49 class's webhook methods get their `@app.function` first
     FunctionDecoratedMethods,
     ExitHookParameters,
     DecoratorMissingParentheses,
@@ -118,7 +119,6 @@ ALL_RULES: tuple[type[Rule], ...] = (
     AppDeployName,
     ClsMixinRemoved,
     WebEndpointRenamed,
-    AppWebDecorators,
     WaitForResponseOption,
     WebFactorySignature,
     GpuObjectsToStrings,

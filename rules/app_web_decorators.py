@@ -33,7 +33,8 @@ class AppWebDecorators(Rule):
     options (`method=`, `label=`, `custom_domains=`, `wait_for_response=`).
     `@stub.web_endpoint(...)`, `@stub.asgi_app(...)` and `@stub.wsgi_app(...)` become the `modal`
     decorator of the same options, with an `@app.function()` added above a module-level function
-    that has none.
+    that has none. On a method of an `@app.cls` class only the web decorator is written (the class
+    declares the function); one that also passes function options is reported.
 
     ## Why is this bad?
     `stub.webhook`/`asgi`/`wsgi` were deprecated on 2023-04-03 and `stub.web_endpoint` and its
@@ -93,7 +94,10 @@ class AppWebDecorators(Rule):
         function_args = _args([a for a in call.args if a.keyword.value not in WEB_KEYWORDS])  # type: ignore[union-attr]
         web_dec = dec.with_changes(decorator=cst.Call(func=web_expr, args=web_args))
         new: list[cst.Decorator] = [web_dec]
-        if declares or (not function_args and self._needs_function(ctx, function)):
+        if _in_app_cls(ctx, function):  # an `@app.cls` method: the class declares the function
+            if function_args:
+                return self.finding(dec, None, message=f"{said} (not fixed: its function options belong on the class's `@app.cls(...)`)")
+        elif declares or (not function_args and self._needs_function(ctx, function)):
             function_dec = dec.with_changes(decorator=cst.Call(func=cst.Attribute(app_expr, cst.Name("function")), args=function_args))
             new = [function_dec, web_dec.with_changes(leading_lines=())]
         elif function_args:
@@ -224,7 +228,61 @@ class AppWebDecorators(Rule):
                     return x
             """,
         ),
+        Invalid(
+            "a webhook method of a pre-0.49 class (MOD205 then makes the class)",
+            """
+            import modal
+
+            stub = modal.Stub()
+            image = modal.Image.debian_slim()
+
+            class Api:
+                @stub.webhook(method="POST", image=image)
+                def hook(self, body: dict):
+                    return body
+
+                @stub.function(image=image)
+                def work(self, x):
+                    return x
+            """,
+            """
+            import modal
+
+            app = modal.App()
+            image = modal.Image.debian_slim()
+
+            @app.cls(image=image)
+            class Api:
+                @modal.fastapi_endpoint(method="POST")
+                def hook(self, body: dict):
+                    return body
+
+                @modal.method()
+                def work(self, x):
+                    return x
+            """,
+        ),
+        Invalid(
+            "declined: function options on a method of an @app.cls class",
+            """
+            import modal
+
+            app = modal.App()
+
+            @app.cls()
+            class Api:
+                @app.webhook(method="POST", timeout=60)
+                def hook(self, body: dict):
+                    return body
+            """,
+        ),
     ]
+
+
+def _in_app_cls(ctx: ModuleContext, function: cst.FunctionDef) -> bool:
+    parents = ctx.parents
+    klass = parents.get(parents.get(function))
+    return isinstance(klass, cst.ClassDef) and any(ctx.names.decorator_name(d) == f"{APP}.cls" for d in klass.decorators)
 
 
 def _args(args: list[cst.Arg]) -> list[cst.Arg]:
