@@ -79,3 +79,11 @@ def test_smoke_run(tmp_path: Path) -> None:
         assert re.fullmatch(r"\d+\.\d\dx", ratio), row
     assert "Identical outputs: passed" in done.stdout
     assert "CPUs (" in done.stdout and "- Versions: modal-upgrade" in done.stdout
+
+
+def test_targets_are_judged() -> None:
+    assert compare.met("<= 0.5x ruff", 1.0, 3.0, 600) == "met"
+    assert compare.met("<= 0.5x ruff", 2.0, 3.0, 600) == "not met"
+    assert compare.met("<= 0.2 s", 0.3, None, 600) == "not met"
+    assert compare.met("<= 0.1x", None, 1.0, 600) == "not met"  # the tool timed out
+    assert compare.met("<= 0.1x", 10.0, None, 600) == "met"  # the reference timed out after 600 s
