@@ -53,7 +53,8 @@ class AppMembersRenamed(Rule):
 
     ## References
     Modal 0.62.162 / 0.64.86 (`*_stub` runners), 0.63.34 / 0.68.27 (`spawn_sandbox`), 0.66.31 / 1.0.0
-    (`show_progress`); https://modal.com/docs/reference/modal.enable_output
+    (`show_progress`; `modal.enable_output` came with its deprecation of 2024-07-18, so the rule
+    asks for 0.63.77, the release of that week); https://modal.com/docs/reference/modal.enable_output
     """
 
     CODE = "MOD305"
