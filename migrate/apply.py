@@ -17,7 +17,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrate.model import Rule
 from migrate.suppress import Suppressions, skips_file
-from migrate.model import Finding, Fix, FixSafety, ModuleContext, ProjectFacts
+from migrate.model import NOTHING_HIDDEN, Finding, Fix, FixSafety, Hidden, ModuleContext, ProjectFacts
 
 MAX_ROUNDS = 16
 UNUSED_NOQA = "MOD001"
@@ -53,9 +53,10 @@ def check(
     project: object = None,
     facts: ProjectFacts | None = None,
     source: bytes | None = None,
+    hidden: Hidden = NOTHING_HIDDEN,
 ) -> list[Finding]:
     enabled = frozenset(rule.CODE for rule in rules)
-    ctx = ModuleContext(module, enabled, project=project, facts=facts or ProjectFacts(), source=source)
+    ctx = ModuleContext(module, enabled, project=project, facts=facts or ProjectFacts(), source=source, hidden=hidden)
     return [finding for rule in rules for finding in rule.check(ctx)]
 
 
@@ -69,18 +70,20 @@ def run_rules(
     facts: ProjectFacts | None = None,
     text: str | None = None,
     source: bytes | None = None,
+    hidden: Hidden = NOTHING_HIDDEN,
 ) -> Outcome:
     """Findings of `rules` on `module`, and with `fix` the module after applying their fixes.
 
     Findings that a `# noqa` comment suppresses are neither reported nor fixed; a file marked
     `# modal-upgrade: skip-file` is left alone. `text` is the module's source when the caller has
-    it (rendering a tree to find its comments costs as much as parsing it).
+    it (rendering a tree to find its comments costs as much as parsing it). A cut tree
+    (`migrate.spans`) comes with the whole file's `source` and what it left out (`hidden`).
     """
     text = module.code if text is None else text
     if skips_file(text):
         return Outcome(module, [], [])
     noqa = Suppressions.of(text)
-    findings = check(module, rules, project, facts, source)
+    findings = check(module, rules, project, facts, source, hidden)
     if noqa is not None:
         findings = noqa.keep(module, findings, record=True)
     found = locate(module, findings) + _unused_noqa(noqa, rules)
@@ -94,7 +97,7 @@ def run_rules(
         if not applied:
             break
         fixed.update(f.code for f in applied)
-        findings = check(current, rules, project, facts)
+        findings = check(current, rules, project, facts, hidden=hidden)
         if noqa is not None:
             findings = noqa.keep(current, findings, record=False)
     if current is module:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from dataclasses import dataclass, field, replace
+from typing import Iterator, Literal, Mapping
 
 Kind = Literal["module", "from", "call", "alias", "def", "class", "other"]
 _TABLES: dict[bytes, "ImportTable"] = {}  # content hash -> table, for the whole process
@@ -75,6 +75,23 @@ class ImportTable:
         for stmt in module_level_statements(tree.body):
             table._read(stmt)
         return table
+
+    @classmethod
+    def cached_tree(cls, data: bytes, tree: ast.Module) -> "ImportTable":
+        """`cached`, from a tree of `data` the caller parsed anyway."""
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if digest not in _TABLES:
+            _TABLES[digest] = cls.of_tree(tree)
+        return _TABLES[digest]
+
+    def with_bindings(self, extra: Mapping[str, tuple[Binding, ...]]) -> "ImportTable":
+        """This table plus bindings of statements that are not in its source (a cut tree's)."""
+        if not extra:
+            return self
+        bindings = {name: list(found) for name, found in self.bindings.items()}
+        for name, found in extra.items():
+            bindings[name] = sorted([*bindings.get(name, []), *found], key=lambda b: b.line)
+        return replace(self, bindings=bindings)
 
     # -- queries ---------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, M
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
-from migrate.imports import ImportTable
+from migrate.imports import Binding, ImportTable
 from migrate.names import ModalNames
 
 if TYPE_CHECKING:
@@ -117,7 +117,8 @@ class NodeIndex:
     names: frozenset[str]  # every identifier in the module
 
     @classmethod
-    def of(cls, module: cst.Module) -> "NodeIndex":
+    def of(cls, module: cst.Module, hidden: frozenset[str] = frozenset()) -> "NodeIndex":
+        """`hidden`: identifiers of the file that a cut tree left out."""
         walker = _Indexer()
         module.visit(walker)
         found = walker.found
@@ -127,7 +128,7 @@ class NodeIndex:
             tuple(found[cst.Attribute]),  # type: ignore[arg-type]
             tuple(found[cst.ImportFrom]),  # type: ignore[arg-type]
             tuple(found[cst.WithItem]),  # type: ignore[arg-type]
-            frozenset(walker.names),
+            frozenset(walker.names) | hidden,
         )
 
 
@@ -169,6 +170,18 @@ class ProjectFacts:
     kept: Mapping[Origin, str] = field(default_factory=dict)  # renames declined, with the reason
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """What a cut tree left out (`migrate.spans`): rules choosing a free name must still see its
+    identifiers, and the import table of a rewritten tree its module-level bindings."""
+
+    names: frozenset[str] = frozenset()
+    bindings: Mapping[str, tuple[Binding, ...]] = field(default_factory=dict)
+
+
+NOTHING_HIDDEN = Hidden()
+
+
 @dataclass
 class ModuleContext:
     """What rules see of one module: the tree, the resolved names, the enabled codes, the project."""
@@ -178,13 +191,16 @@ class ModuleContext:
     memo: dict[str, object] = field(default_factory=dict)
     project: Any = None  # what a rule's project planner (`Rule.PLANNER`) told this module
     facts: ProjectFacts = field(default_factory=ProjectFacts)
-    source: bytes | None = None  # the bytes the tree was parsed from, while it is unchanged
+    source: bytes | None = None  # the bytes of the whole file, while the tree is unchanged
+    hidden: Hidden = NOTHING_HIDDEN  # what a cut tree left out of the file
 
     @cached_property
     def table(self) -> ImportTable:
-        """The module's import table: from the bytes it was parsed from (shared with the project
-        index), or, once fixes changed the tree, from its rendered code."""
-        return ImportTable.cached(self.source) if self.source is not None else ImportTable.of_source(self.module.code)
+        """The module's import table: from the file's bytes (shared with the project index), or,
+        once fixes changed the tree, from its rendered code and what the cut left out."""
+        if self.source is not None:
+            return ImportTable.cached(self.source)
+        return ImportTable.of_source(self.module.code).with_bindings(self.hidden.bindings)
 
     @cached_property
     def metadata(self) -> MetadataWrapper:
@@ -203,7 +219,7 @@ class ModuleContext:
 
     @cached_property
     def index(self) -> NodeIndex:
-        return NodeIndex.of(self.module)
+        return NodeIndex.of(self.module, self.hidden.names)
 
     @cached_property
     def names(self) -> ModalNames:

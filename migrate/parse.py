@@ -41,6 +41,10 @@ def rewrite_problem(module: cst.Module, data: bytes, new: bytes) -> str | None:
         return "the parser cannot reproduce this file byte for byte; left alone (please report it)"
     if _lone_cr_among_others(data):  # a moved blank line could turn `\r` + `\n` into one CRLF line
         return "mixes old Mac (CR) line endings with others; left alone (give the file one kind of line ending)"
+    return broken_by_rewrite(data, new)
+
+
+def broken_by_rewrite(data: bytes, new: bytes) -> str | None:
     if _python_accepts(data) and not _python_accepts(new):
         return "internal error: a fix produced code Python cannot parse; left alone (please report it)"
     return None

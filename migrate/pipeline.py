@@ -6,7 +6,11 @@ A file that cannot be read or parsed yields a result with the error and the run 
 
 from __future__ import annotations
 
+import ast
+import multiprocessing
+import signal
 import sys
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +21,13 @@ import libcst as cst
 from migrate.apply import Located, TextEdit, run_rules, text_edits
 from migrate.crash import internal_error
 from migrate.discover import display_path, find
-from migrate.parse import ParseFailure, parse_bytes, rewrite_problem
+from migrate.parse import ParseFailure, broken_by_rewrite, parse_bytes, rewrite_problem
 from migrate.prefilter import applicable, could_change
 from migrate.project import Project, Source, build_project
 from migrate.read import ReadError, read_bytes
 from migrate.render import render, unified_diff
+from migrate.spans import cut, splice
+from migrate.imports import ImportTable
 from migrate.selection import is_ignored
 from migrate.write import remove_temporaries, write_atomic
 from migrate.model import Rule
@@ -54,6 +60,8 @@ class Options:
     exclude: Callable[[Path], bool] | None = None  # files and folders a walk skips (not named ones)
     ignored_for: Callable[[Path], set[str]] | None = None  # per-file ignored codes or prefixes
     requested: tuple[tuple[Path, str], ...] = ()  # `--to-cls FILE::FUNCTION` conversions
+    cut: bool = True  # parse only the statements rules may touch (`migrate.spans`); False: whole files
+    jobs: int = 1  # worker processes for the files (after the project stage, which runs once)
 
 
 @dataclass
@@ -67,7 +75,8 @@ class FileResult:
     fixed: Counter[str] = field(default_factory=Counter)
     error: str | None = None  # "line:col: message" or a read error
     diff: str = ""
-    output: bytes | None = None  # the fixed bytes, in diff and check-with-output runs (not written)
+    output: bytes | None = None  # the fixed bytes, in diff runs (in fix runs: until written)
+    before: bytes | None = None  # fix runs: the bytes the fix was made from, until written
     renames: dict[str, str] = field(default_factory=dict)  # deployed objects renamed: new name -> old name
 
     @property
@@ -84,11 +93,63 @@ def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResul
     if options.mode == "fix":
         for removed in remove_temporaries(found.temporaries):
             print(f"note: removed {display_path(removed)}, a temporary file of an interrupted run", file=sys.stderr)
-    sources = {path: _load(path) for path in files}
+    sources = {path: _load(path, options.cut) for path in files}  # bytes; trees when first needed
     readable = {path: source for path, source in sources.items() if source.error is None}
     project = build_project(readable, options.rules, _parse_or_none, _requested(options), options.exclude)
+    for result in _results(files, sources, options, project):
+        yield _finish(result, options)
+
+
+def _results(files: list[Path], sources: dict[Path, Source], options: Options, project: Project) -> Iterator[FileResult]:
+    """Each file's result, in order: in worker processes when the run has several files to do."""
+    todo = [path for path in files if sources[path].has_tree or sources[path].error is not None]
+    if options.jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        done = dict(zip(todo, _in_workers(todo, sources, options, project)))
+        yield from (done.pop(path) if path in done else FileResult(path) for path in files)
+        return
     for path in files:
         yield _process(path, sources[path], options, project, path)
+        sources[path].module = None  # done with the tree: memory stays flat however big the run
+
+
+# What forked workers inherit: the run's sources, options and project (built once, in the parent).
+_RUN: tuple[dict[Path, Source], Options, Project] | None = None
+
+
+def _in_workers(todo: list[Path], sources: dict[Path, Source], options: Options, project: Project) -> Iterator[FileResult]:
+    global _RUN
+    _RUN = (sources, options, project)
+    chunk = max(1, min(16, len(todo) // (options.jobs * 8)))  # small chunks: files differ a lot in cost
+    try:
+        with multiprocessing.get_context("fork").Pool(min(options.jobs, len(todo)), _worker_started) as pool:
+            yield from pool.imap(_in_worker, todo, chunk)
+    finally:
+        _RUN = None
+
+
+def _worker_started() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; workers never write files
+
+
+def _in_worker(path: Path) -> FileResult:
+    assert _RUN is not None
+    sources, options, project = _RUN
+    result = _process(path, sources[path], options, project, path)
+    sources[path].module = None
+    return result
+
+
+def _finish(result: FileResult, options: Options) -> FileResult:
+    """Write a fixed file (in the parent process: a SIGINT then waits until the file is done)."""
+    if options.mode != "fix" or result.output is None:
+        return result
+    new, before, result.output, result.before = result.output, result.before, None, None
+    try:
+        write_atomic(result.path, new, expected=before)
+    except OSError as exc:
+        result.changed = False
+        result.error = f"cannot write: {exc.strerror or exc}"
+    return result
 
 
 def _requested(options: Options) -> dict[Path, frozenset[str]]:
@@ -104,26 +165,52 @@ def process_file(path: Path, options: Options) -> FileResult:
 
 def process_source(path: Path, data: bytes, options: Options) -> FileResult:
     """Process bytes that stand for the file at `path` (editors pipe unsaved buffers); never writes."""
-    source = _loaded(data)
+    source = _loaded(data, whole=not options.cut)
     project = build_project({path: source}, options.rules, _parse_or_none, _requested(options)) if source.error is None else Project()
     return _process(path, source, options, project, path)
 
 
-def _load(path: Path) -> Source:
+def _load(path: Path, cut: bool = True) -> Source:
     try:
         data = read_bytes(path)
     except ReadError as exc:
         return Source(b"", error=f"cannot read: {exc}")
-    return _loaded(data)
+    return _loaded(data, whole=not cut)
 
 
-def _loaded(data: bytes) -> Source:
+def _loaded(data: bytes, whole: bool = False) -> Source:
+    """The file as the run sees it: a tree is parsed when first asked for, if the prefilter keeps it."""
     if not could_change(data):
         return Source(data)
+    return Source(data, parse=_whole if whole else _parsed)
+
+
+def _whole(data: bytes) -> Source:
     try:
         return Source(data, parse_bytes(data))
     except ParseFailure as exc:
         return Source(data, error=f"{exc.line}:{exc.column}: {exc.message}")
+
+
+def _parsed(data: bytes) -> Source:
+    """The file's tree, of a cut of it when most of it is out of the rules' reach (`migrate.spans`)."""
+    tree = _ast(data)
+    piece = cut(data, tree, ImportTable.cached_tree(data, tree)) if tree is not None else None
+    if piece is not None:
+        try:
+            return Source(data, parse_bytes(piece.data), cut=piece)
+        except ParseFailure:
+            pass  # libcst disagrees with CPython on this file: the whole file gives the whole error
+    return _whole(data)
+
+
+def _ast(data: bytes) -> ast.Module | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes are the user's business, reported elsewhere
+        try:
+            return ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
 
 
 def _parse_or_none(data: bytes) -> cst.Module | None:
@@ -135,22 +222,28 @@ def _parse_or_none(data: bytes) -> cst.Module | None:
 
 def _process(path: Path, source: Source, options: Options, project: Project, key: Path) -> FileResult:
     result = FileResult(path)
+    module, data = source.module, source.data  # parses it, when not yet parsed
     if source.error is not None:
         result.error = source.error
         return result
-    module, data = source.module, source.data
     if module is None:
         return result
+    if source.cut is not None and options.edits:
+        return _process(path, _loaded(data, whole=True), options, project, key)  # edits are offsets in the whole file
     result.parsed = True
     chosen = _rules_for(path, options)
     view, facts = project.views.get(key), project.facts.get(key)
     rules = applicable(data, [rule() for rule in chosen], project.relevant(key))
     if getattr(view, "converted", None):
         rules = [rule() for rule in chosen]  # call sites of conversions need no trigger text
+    parsed = source.cut.data if source.cut is not None else data
     try:
         marked = b"noqa" in data.lower() or b"skip-file" in data
         text = data.decode(module.encoding, errors="replace") if marked else ""
-        outcome = run_rules(module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, facts=facts, text=text, source=data)
+        outcome = run_rules(
+            module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, facts=facts,
+            text=text, source=data, hidden=source.hidden,
+        )
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = internal_error(exc)
         return result
@@ -159,19 +252,18 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
     result.notes = [_diagnostic(loc, options) for loc in outcome.notes]
     result.fixed = outcome.fixed
     result.renames = {new: old for loc in outcome.found if loc.finding.fix for new, old in loc.finding.fix.renames}
-    new = render(outcome.module, data)
-    problem = rewrite_problem(module, data, new) if new != data else None
+    rendered = render(outcome.module, parsed)
+    new = data if rendered == parsed else rendered if source.cut is None else splice(source.cut, rendered)
+    if new is None:  # a fix moved or dropped a left-out statement: run the whole file
+        return _process(path, _loaded(data, whole=True), options, project, key)
+    problem = None if new == data else rewrite_problem(module, parsed, rendered) or broken_by_rewrite(data, new)
     if problem is not None:
         result.error = problem
         return result
     if new != data:
         result.changed = True
         if options.mode == "fix":
-            try:
-                write_atomic(path, new, expected=data)
-            except OSError as exc:
-                result.changed = False
-                result.error = f"cannot write: {exc.strerror or exc}"
+            result.output, result.before = new, data  # written by `_finish`
         elif options.mode == "diff":
             result.output = new
             result.diff = unified_diff(display_path(path), data, new, outcome.module.encoding)

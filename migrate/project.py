@@ -17,18 +17,46 @@ import libcst as cst
 
 from migrate.discover import discover, display_path
 from migrate.index import ProjectIndex, imports_modal, project_root
-from migrate.model import Origin, ProjectFacts, Rule
+from migrate.model import NOTHING_HIDDEN, Hidden, Origin, ProjectFacts, Rule
 from migrate.read import ReadError, read_bytes
 from migrate.names import module_key
+from migrate.spans import Cut
 
 
-@dataclass
 class Source:
-    """A file of the run: its bytes and, once parsed, its tree."""
+    """A file of the run: its bytes and its tree (of the whole file, or of a cut of it), parsed the
+    first time someone asks, so a worker process parses its own files."""
 
-    data: bytes
-    module: cst.Module | None = None
-    error: str | None = None  # unreadable or unparsable
+    def __init__(
+        self, data: bytes, module: cst.Module | None = None, error: str | None = None,
+        cut: Cut | None = None, parse: Callable[[bytes], "Source"] | None = None,
+    ) -> None:
+        self.data = data
+        self.error = error  # unreadable or unparsable
+        self.cut = cut  # the tree is of this cut of the file (`migrate.spans`)
+        self._module = module
+        self._parse = parse
+
+    @property
+    def module(self) -> cst.Module | None:
+        if self._parse is not None:
+            parse, self._parse = self._parse, None
+            parsed = parse(self.data)
+            self._module, self.cut, self.error = parsed._module, parsed.cut, self.error or parsed.error
+        return self._module
+
+    @module.setter
+    def module(self, value: cst.Module | None) -> None:
+        self._module, self._parse = value, None
+
+    @property
+    def has_tree(self) -> bool:
+        """It has a tree, or will have one when asked (the prefilter kept it)."""
+        return self._module is not None or self._parse is not None
+
+    @property
+    def hidden(self) -> Hidden:
+        return self.cut.hidden if self.cut is not None else NOTHING_HIDDEN
 
 
 def import_root(path: Path) -> str:
@@ -106,7 +134,7 @@ def build_project(
             key = str(path.resolve())
             project.facts[path] = ProjectFacts(index.lookup(key), key, renames, kept)
     for path, source in sources.items():
-        if source.module is None and project.relevant(path):  # imports an app but never names `modal`
+        if not source.has_tree and project.relevant(path):  # imports an app but never names `modal`
             source.module = parse(source.data)
     for planner in dict.fromkeys(rule.PLANNER for rule in rules if rule.PLANNER is not None):
         project.views.update(planner(project, sources, rules, parse, requested))

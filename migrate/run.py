@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import sys
 import time
 import tokenize
@@ -50,6 +51,7 @@ class Request:
     stdin_filename: str | None = None
     quiet: bool = False
     to_cls: tuple[str, ...] = ()  # FILE::FUNCTION
+    jobs: int = 0  # worker processes; 0: one per CPU core this process may use
 
 
 def execute(request: Request, out: Console, err: Console) -> int:
@@ -67,6 +69,7 @@ def execute(request: Request, out: Console, err: Console) -> int:
     options = Options(
         request.mode, tuple(rules), settings.unsafe_fixes, edits=settings.output_format in EDIT_FORMATS,
         exclude=settings.is_excluded, ignored_for=settings.ignored_codes_for, requested=_to_cls(request),
+        jobs=request.jobs or _cores(),
     )
     if request.stdin_filename is not None:
         return _stdin(request, options, settings, out, err)
@@ -82,6 +85,13 @@ def execute(request: Request, out: Console, err: Console) -> int:
         return _add_noqa(paths, options, out)
     code = _report(request, settings, options, paths, out, err)
     return EXIT_USAGE if missing else code
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # a CI container may get fewer cores than the machine has
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _to_cls(request: Request) -> tuple[tuple[Path, str], ...]:

@@ -56,12 +56,14 @@ def build_views(
 def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozenset[str], wanted: Mapping[Path, frozenset[str]]) -> dict[Key, Converted]:
     planned = {}
     for path, source in sources.items():
-        if source.module is None or path.suffix not in (".py", ".pyi"):
+        if (b".function" not in source.data and not wanted[path]) or path.suffix not in (".py", ".pyi"):
+            continue  # every conversion starts from an `@app.function` (or asks for one)
+        if source.module is None:
             continue
         key = str(path.resolve())
         view = ProjectView(key, requested=wanted[path]) if wanted[path] else None
         facts = project.facts_of(path)
-        for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts, source=source.data)):
+        for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts, source=source.data, hidden=source.hidden)):
             if c.reason is None:
                 is_async = c.function.asynchronous is not None
                 shown = project.import_name(path)
