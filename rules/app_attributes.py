@@ -7,10 +7,10 @@ from typing import Iterator
 import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, ModuleContext, Rule
+from migrate.names import APP_FACTORIES
 from rules._app_attrs import StoredObject, app_call, app_subscripts, binding_index, module_statement, stored_objects
 from rules._app_attributes_cases import INVALID_CASES, VALID_CASES
 from rules._emit import reference_names
-from migrate.names import APP_FACTORIES
 
 # What `App(...)` takes in Modal 1.6 (`mounts=` is MOD602's); other keywords of the old `Stub(...)` were objects.
 APP_OPTIONS = frozenset({"name", "tags", "image", "secrets", "volumes", "include_source", "mounts"})

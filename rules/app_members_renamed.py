@@ -78,7 +78,9 @@ class AppMembersRenamed(Rule):
     def _spawn_sandbox(self, ctx: ModuleContext, call: cst.Call, func: cst.Attribute) -> Finding:
         spelled = modal_attr(ctx, "Sandbox")
         said = "`app.spawn_sandbox()` was replaced by `modal.Sandbox.create(..., app=app)` (an error since Modal 0.68.27)"
-        if spelled is None or any(a.keyword is not None and a.keyword.value == "app" for a in call.args):
+        if any(a.keyword is not None and a.keyword.value == "app" for a in call.args):
+            return self.finding(call, None, message=f"{said} (not fixed: the call passes `app=` already)")
+        if spelled is None:
             return self.finding(call, None, message=f"{said} (not fixed: no safe spelling of `modal.Sandbox`)")
         expr, imports = spelled
         args = list(call.args)

@@ -236,9 +236,9 @@ def _declined(ctx: ModuleContext, classes: list[cst.ClassDef], other_uses: list[
             return f"`{klass.name.value}` is not an `@app.cls` class"
     names = {klass.name.value for klass in classes}
     for node in ctx.index.attributes:
-        if node.attr.value in CONSTRUCTORS and isinstance(node.value, cst.Name) and node.value.value in names:
-            if _constructor_call(ctx, node) is None:
-                return f"`{node.value.value}.{node.attr.value}` is ClsMixin's constructor (today `{node.value.value}(...)`), used other than called"
+        used = node.attr.value in CONSTRUCTORS and isinstance(node.value, cst.Name) and node.value.value in names
+        if used and _constructor_call(ctx, node) is None:
+            return f"`{node.value.value}.{node.attr.value}` is ClsMixin's constructor (today `{node.value.value}(...)`), used other than called"
     return None
 
 

@@ -193,7 +193,7 @@ def _required(ctx: ModuleContext, cls: cst.ClassDef) -> str | None:
                 return "its `__init__` takes required arguments"
         for small in member.body if isinstance(member, cst.SimpleStatementLine) else ():
             value = small.value if isinstance(small, cst.AnnAssign) else None
-            if isinstance(value, cst.Call) and ctx.names.qualify(value.func) == "modal.parameter":
-                if not any(a.keyword is not None and a.keyword.value == "default" for a in value.args):
-                    return "it has a required `modal.parameter()`"
+            is_parameter = isinstance(value, cst.Call) and ctx.names.qualify(value.func) == "modal.parameter"
+            if is_parameter and not any(a.keyword is not None and a.keyword.value == "default" for a in value.args):  # type: ignore[union-attr]
+                return "it has a required `modal.parameter()`"
     return None
