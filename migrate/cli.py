@@ -63,6 +63,8 @@ def migrate(
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings or changes."),
     list_rules: bool = typer.Option(False, "--list-rules", help="List the rules and exit."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for the files (default 0: one per CPU core)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the results cache."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where the results cache lives (default: .modal_upgrade_cache/ at the project root)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No closing summary and no progress bar."),
     no_color: bool = typer.Option(False, "--no-color", help="Never colour the output."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
@@ -83,7 +85,7 @@ def migrate(
     request = Request(
         list(paths or []), "check" if check else "diff" if diff else "fix", overrides, exit_zero, show_settings,
         list_rules, output_file, statistics, show_fixes, add_noqa, stdin_filename, quiet, tuple(to_cls or ()),
-        jobs,
+        jobs, None if no_cache else (cache_dir or Path()),
     )
     try:
         code = execute(request, out, err)

@@ -57,6 +57,10 @@ class ModuleEntry:
             self._read = True
         return self._data
 
+    @property
+    def read_yet(self) -> bool:
+        return self._read
+
 
 @dataclass
 class ProjectIndex:
@@ -318,6 +322,27 @@ class ProjectIndex:
         if not level:  # the whole closure was seen: none of it imports Modal (the start may itself)
             self._unreached |= seen - {key} if imports_modal(self.modules[key].data) else seen
         return False
+
+    def imported_closure(self, key: str) -> set[str]:
+        """Every project module this one imports, directly or through others (read from import
+        statements' text, nothing parsed)."""
+        seen: set[str] = set()
+        waiting = [key]
+        while waiting:
+            for found in self._imported_modules(waiting.pop()):
+                if found not in seen and found != key:
+                    seen.add(found)
+                    waiting.append(found)
+        return seen
+
+    @property
+    def listed(self) -> bool:
+        """The whole tree was listed (a question about every module's users needed it)."""
+        return self.lister is None
+
+    def read_so_far(self) -> dict[str, bytes | None]:
+        """The modules met so far, with the bytes of those read (None: met, never read)."""
+        return {key: entry.data if entry.read_yet else None for key, entry in self.modules.items()}
 
     def _imported_modules(self, key: str) -> list[str]:
         """Keys of the project modules the import statements of a module name (read from its text)."""

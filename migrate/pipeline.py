@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator, Literal
 import libcst as cst
 
 from migrate.apply import Located, TextEdit, run_rules, text_edits
+from migrate.cache import RunCache
 from migrate.crash import internal_error
 from migrate.discover import display_path, find
 from migrate.parse import ParseFailure, broken_by_rewrite, parse_bytes, rewrite_problem
@@ -62,6 +63,7 @@ class Options:
     requested: tuple[tuple[Path, str], ...] = ()  # `--to-cls FILE::FUNCTION` conversions
     cut: bool = True  # parse only the statements rules may touch (`migrate.spans`); False: whole files
     jobs: int = 1  # worker processes for the files (after the project stage, which runs once)
+    cache: RunCache | None = None  # results of earlier runs (`migrate.cache`); None: no cache
 
 
 @dataclass
@@ -94,22 +96,41 @@ def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResul
         for removed in remove_temporaries(found.temporaries):
             print(f"note: removed {display_path(removed)}, a temporary file of an interrupted run", file=sys.stderr)
     sources = {path: _load(path, options.cut) for path in files}  # bytes; trees when first needed
+    replayed = options.cache.replay(sources) if options.cache is not None else None
+    if replayed is not None:  # the last run met exactly these bytes
+        yield from (_finish(result, options) for result in replayed)
+        return
     readable = {path: source for path, source in sources.items() if source.error is None}
     project = build_project(readable, options.rules, _parse_or_none, _requested(options), options.exclude)
+    results = []
     for result in _results(files, sources, options, project):
-        yield _finish(result, options)
+        results.append(_finish(result, options))
+        yield results[-1]
+    if options.cache is not None:
+        options.cache.remember(sources, project, results, wrote=options.mode == "fix" and any(r.changed for r in results))
 
 
 def _results(files: list[Path], sources: dict[Path, Source], options: Options, project: Project) -> Iterator[FileResult]:
     """Each file's result, in order: in worker processes when the run has several files to do."""
     todo = [path for path in files if sources[path].has_tree or sources[path].error is not None]
+    done: dict[Path, FileResult] = {}
+    keys: dict[Path, str] = {}
+    if options.cache is not None:
+        options.cache.plan_project(project)
+        keys = {path: options.cache.file_key(path, sources[path], project, _ignored(path, options)) for path in todo}
+        done = {path: hit for path, key in keys.items() if (hit := options.cache.load(key)) is not None}
+        todo = [path for path in todo if path not in done]
     if options.jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        done = dict(zip(todo, _in_workers(todo, sources, options, project)))
-        yield from (done.pop(path) if path in done else FileResult(path) for path in files)
-        return
+        done.update(zip(todo, _in_workers(todo, sources, options, project)))
+    else:
+        for path in todo:
+            done[path] = _process(path, sources[path], options, project, path)
+            sources[path].module = None  # done with the tree: memory stays flat however big the run
     for path in files:
-        yield _process(path, sources[path], options, project, path)
-        sources[path].module = None  # done with the tree: memory stays flat however big the run
+        result = done.pop(path, None) or FileResult(path)
+        if options.cache is not None and path in keys and path in todo:
+            options.cache.save(keys[path], result)
+        yield result
 
 
 # What forked workers inherit: the run's sources, options and project (built once, in the parent).
@@ -270,8 +291,12 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
     return result
 
 
+def _ignored(path: Path, options: Options) -> set[str]:
+    return options.ignored_for(path) if options.ignored_for else set()
+
+
 def _rules_for(path: Path, options: Options) -> list[type[Rule]]:
-    ignored = options.ignored_for(path) if options.ignored_for else set()
+    ignored = _ignored(path, options)
     return [rule for rule in options.rules if not is_ignored(rule.CODE, ignored)] if ignored else list(options.rules)
 
 

@@ -15,7 +15,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache
 from migrate.config import ConfigError, Settings, load_settings
+from migrate.discover import discover
 from migrate.formats import EDIT_FORMATS, render
 from migrate.pipeline import FileResult, Mode, Options, process_paths, process_source
 from migrate.report import Reporter
@@ -52,6 +54,7 @@ class Request:
     quiet: bool = False
     to_cls: tuple[str, ...] = ()  # FILE::FUNCTION
     jobs: int = 0  # worker processes; 0: one per CPU core this process may use
+    cache_dir: Path | None = Path()  # the results cache; Path(): the default place; None: no cache
 
 
 def execute(request: Request, out: Console, err: Console) -> int:
@@ -71,6 +74,7 @@ def execute(request: Request, out: Console, err: Console) -> int:
         exclude=settings.is_excluded, ignored_for=settings.ignored_codes_for, requested=_to_cls(request),
         jobs=request.jobs or _cores(),
     )
+    options = replace(options, cache=_cache(request, settings, target, options))
     if request.stdin_filename is not None:
         return _stdin(request, options, settings, out, err)
     if not request.paths and request.to_cls:
@@ -85,6 +89,23 @@ def execute(request: Request, out: Console, err: Console) -> int:
         return _add_noqa(paths, options, out)
     code = _report(request, settings, options, paths, out, err)
     return EXIT_USAGE if missing else code
+
+
+def _cache(request: Request, settings: Settings, target: Target, options: Options) -> RunCache | None:
+    """The results cache, salted with everything that decides a file's result besides its bytes."""
+    if request.cache_dir is None or request.stdin_filename is not None:
+        return None
+    folder = request.cache_dir if request.cache_dir != Path() else _default_cache_dir(request)
+    salt = repr((
+        settings.show(), str(target.version), options.mode, options.unsafe_fixes, options.edits, options.cut,
+        [r.CODE for r in options.rules], sorted((str(p.resolve()), f) for p, f in options.requested),
+    ))
+    return RunCache(ResultCache(folder, salt), lambda root: discover([root], settings.is_excluded))
+
+
+def _default_cache_dir(request: Request) -> Path:
+    start = request.paths[0] if request.paths else Path.cwd()
+    return project_root(start if start.exists() else Path.cwd()) / CACHE_DIR_NAME
 
 
 def _cores() -> int:

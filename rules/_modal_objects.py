@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import GlobalScope, ScopeProvider
 
 from migrate.names import APP
@@ -161,11 +160,18 @@ def _app_class(ctx: ModuleContext, node: cst.ClassDef) -> bool:
 
 
 def _is_generator(node: cst.FunctionDef, decorators: list[cst.Decorator]) -> bool:
-    flagged = m.Arg(keyword=m.Name("is_generator"), value=m.Name("True"))
     for decorator in decorators:
-        if isinstance(decorator.decorator, cst.Call) and any(m.matches(a, flagged) for a in decorator.decorator.args):
+        if isinstance(decorator.decorator, cst.Call) and any(_is_generator_flag(a) for a in decorator.decorator.args):
             return True
     return _yields(node.body)
+
+
+def _is_generator_flag(arg: cst.Arg) -> bool:
+    """`is_generator=True` (libcst's matchers would say the same, at a second of import time)."""
+    return (
+        isinstance(arg.keyword, cst.Name) and arg.keyword.value == "is_generator"
+        and isinstance(arg.value, cst.Name) and arg.value.value == "True"
+    )
 
 
 def _yields(body: cst.CSTNode) -> bool:

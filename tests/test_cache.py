@@ -1,0 +1,121 @@
+"""The results cache: a warm run over an unchanged tree parses nothing; a change re-checks the module
+and its importers; any change to the tool, the settings or an entry's integrity is a miss."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import migrate.pipeline as pipeline
+from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache
+from migrate.discover import discover
+from migrate.pipeline import Options, process_paths
+from rules import ALL_RULES
+
+COMMON = "import modal\n\nstub = modal.Stub('shop')\n"
+USER = "from common import stub\n\n\n@stub.function(keep_warm=1)\ndef buy(n):\n    return n\n"
+OTHER = "import modal\n\napp = modal.App('other')\n\n\n@app.function(concurrency_limit=2)\ndef sell(n):\n    return n\n"
+
+
+def _project(root: Path) -> Path:
+    root.mkdir()
+    (root / "common.py").write_text(COMMON)
+    (root / "shop.py").write_text(USER)
+    (root / "other.py").write_text(OTHER)
+    return root
+
+
+def _options(folder: Path, mode: str = "check", salt: str = "settings") -> Options:
+    cache = RunCache(ResultCache(folder, salt), lambda root: discover([root]))
+    return Options(mode, ALL_RULES, cache=cache)  # type: ignore[arg-type]
+
+
+def _report(root: Path, options: Options) -> list[tuple[str, list[tuple[str, int, int, str]]]]:
+    return [(r.path.name, [(d.code, d.line, d.column, d.message) for d in r.found]) for r in process_paths([root], options)]
+
+
+@pytest.fixture
+def processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the rules stage runs on."""
+    seen: list[str] = []
+    real = pipeline._process
+
+    def counting(path, source, options, project, key):  # type: ignore[no-untyped-def]
+        seen.append(path.name)
+        return real(path, source, options, project, key)
+
+    monkeypatch.setattr(pipeline, "_process", counting)
+    return seen
+
+
+def test_a_warm_run_over_an_unchanged_tree_replays_without_parsing_or_indexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path / "p")
+    cold = _report(root, _options(tmp_path / "cache"))
+    assert any(found for _, found in cold)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm run parsed or indexed")
+
+    monkeypatch.setattr(pipeline, "parse_bytes", refuse)
+    monkeypatch.setattr(pipeline, "build_project", refuse)
+    assert _report(root, _options(tmp_path / "cache")) == cold
+
+
+def test_a_changed_module_rechecks_it_and_its_importers_only(tmp_path: Path, processed: list[str]) -> None:
+    root = _project(tmp_path / "p")
+    cold = _report(root, _options(tmp_path / "cache"))
+    assert sorted(processed) == ["common.py", "other.py", "shop.py"]
+    processed.clear()
+    (root / "common.py").write_text(COMMON + "\nTIMEOUT = 10\n")
+    warm = _report(root, _options(tmp_path / "cache"))
+    assert sorted(processed) == ["common.py", "shop.py"]  # other.py imports neither
+    assert warm == cold  # the appended constant changes no finding
+    uncached = _report(root, Options("check", ALL_RULES))
+    assert warm == uncached
+
+
+def test_results_come_only_from_entries_of_the_same_tool_and_settings(tmp_path: Path, processed: list[str]) -> None:
+    root = _project(tmp_path / "p")
+    _report(root, _options(tmp_path / "cache", salt="select=MOD1"))
+    processed.clear()
+    _report(root, _options(tmp_path / "cache", salt="select=MOD3"))
+    assert sorted(processed) == ["common.py", "other.py", "shop.py"]
+
+
+def test_a_damaged_entry_is_a_miss_not_an_error(tmp_path: Path, processed: list[str]) -> None:
+    root = _project(tmp_path / "p")
+    cold = _report(root, _options(tmp_path / "cache"))
+    for entry in (tmp_path / "cache").rglob("*"):
+        if entry.is_file() and entry.name != ".gitignore":
+            entry.write_bytes(b"\x80 not a pickle")
+    processed.clear()
+    assert _report(root, _options(tmp_path / "cache")) == cold
+    assert sorted(processed) == ["common.py", "other.py", "shop.py"]
+
+
+def test_a_fix_run_from_the_cache_writes_the_same_bytes(tmp_path: Path) -> None:
+    first, second = _project(tmp_path / "a"), _project(tmp_path / "b")
+    list(process_paths([first], _options(tmp_path / "cache", "fix")))
+    list(process_paths([second], Options("fix", ALL_RULES)))
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == {p.name: p.read_bytes() for p in second.iterdir()}
+    assert "app = modal.App" in (first / "common.py").read_text()
+
+
+def _cli(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "migrate", "--check", "--quiet", *flags, str(root)], capture_output=True, text=True)
+
+
+def test_the_cli_keeps_its_cache_at_the_project_root_or_where_told_and_never_with_no_cache(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    (root / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    assert _cli(root, "--no-cache").returncode == 1
+    assert not (root / CACHE_DIR_NAME).exists()
+    first = _cli(root)
+    assert (root / CACHE_DIR_NAME / ".gitignore").read_text().strip().endswith("*")
+    assert _cli(root).stdout == first.stdout and first.stdout
+    elsewhere = tmp_path / "elsewhere"
+    assert _cli(root, "--cache-dir", str(elsewhere)).stdout == first.stdout
+    assert any(elsewhere.rglob("*"))
