@@ -62,3 +62,9 @@ def test_the_cli_takes_jobs_and_refuses_a_negative_count(tmp_path: Path) -> None
     assert one.stdout == two.stdout and one.stdout.count("MOD") > 50
     bad = subprocess.run([*run, "--jobs", "-1", str(root)], capture_output=True, text=True)
     assert bad.returncode == 2 and "jobs" in bad.stderr
+
+
+def test_version_answers_without_loading_the_command_line_library() -> None:
+    probe = "import sys; sys.argv = ['migrate', '--version']; from migrate.entry import main; main(); print('typer' in sys.modules, 'libcst' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out[:2] == ["modal-upgrade", __import__("migrate").__version__] and out[2:] == ["False", "False"]
