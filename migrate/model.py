@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, Mapping
 
 import libcst as cst
-from libcst.metadata import GlobalScope, MetadataWrapper, ParentNodeProvider, ScopeProvider
+from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from migrate.imports import Binding, ImportTable
 from migrate.names import ModalNames
@@ -115,6 +115,7 @@ class NodeIndex:
     import_froms: tuple[cst.ImportFrom, ...]
     with_items: tuple[cst.WithItem, ...]
     names: frozenset[str]  # every identifier in the module
+    parents: Mapping[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # node -> the node holding it
 
     @classmethod
     def of(cls, module: cst.Module, hidden: frozenset[str] = frozenset()) -> "NodeIndex":
@@ -129,6 +130,7 @@ class NodeIndex:
             tuple(found[cst.ImportFrom]),  # type: ignore[arg-type]
             tuple(found[cst.WithItem]),  # type: ignore[arg-type]
             frozenset(walker.names) | hidden,
+            walker.parents,
         )
 
 
@@ -140,8 +142,13 @@ class _Indexer(cst.CSTVisitor):
             cst.Decorator: [], cst.Call: [], cst.Attribute: [], cst.ImportFrom: [], cst.WithItem: []
         }
         self.names: set[str] = set()
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._path: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._path:
+            self.parents[node] = self._path[-1]
+        self._path.append(node)
         if type(node) is cst.Name:
             self.names.add(node.value)  # type: ignore[attr-defined]
             return False
@@ -151,7 +158,7 @@ class _Indexer(cst.CSTVisitor):
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        pass
+        self._path.pop()
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         pass
@@ -215,7 +222,8 @@ class ModuleContext:
 
     @property
     def parents(self) -> Mapping[cst.CSTNode, cst.CSTNode]:
-        return self.metadata.resolve(ParentNodeProvider)
+        """Each node's parent, from the index's walk (libcst's ParentNodeProvider walks again)."""
+        return self.index.parents
 
     @cached_property
     def index(self) -> NodeIndex:

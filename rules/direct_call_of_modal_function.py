@@ -205,8 +205,8 @@ def _instance(ctx: ModuleContext, receiver: cst.BaseExpression) -> cst.Call | No
     """The `Model(...)` call the receiver is: itself, or the one value of the name it is."""
     if isinstance(receiver, cst.Call):
         return receiver
-    if not isinstance(receiver, cst.Name):
-        return None
+    if not isinstance(receiver, cst.Name) or receiver.value not in ctx.shared("instance_names", _assigned_calls):
+        return None  # never assigned a call's result: no instance (and no scope analysis to learn it)
     scope = ctx.metadata.resolve(ScopeProvider).get(receiver)
     if scope is None:
         return None
@@ -220,3 +220,14 @@ def _instance(ctx: ModuleContext, receiver: cst.BaseExpression) -> cst.Call | No
             return None
         values.append(statement.value)
     return values[0] if len(values) == 1 else None
+
+
+def _assigned_calls(ctx: ModuleContext) -> frozenset[str]:
+    """Names some `name = Callee(...)` or `name = lookup(...)()` statement assigns."""
+    found = set()
+    for call in ctx.index.calls:
+        statement = ctx.parents.get(call)
+        if isinstance(statement, cst.Assign) and statement.value is call and isinstance(call.func, (cst.Name, cst.Call)):
+            found.update(t.target.value for t in statement.targets if isinstance(t.target, cst.Name))
+    return frozenset(found)
+
