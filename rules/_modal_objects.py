@@ -94,6 +94,8 @@ def _handle_type(ctx: ModuleContext, call: cst.Call) -> str | None:
 
 def _module_bindings(ctx: ModuleContext, name: cst.Name) -> list[cst.CSTNode] | None:
     """The module-level statements binding `name` where it is read, or None if a local binding may win."""
+    if not ctx.table.of(name.value):
+        return None  # bound by no module-level statement: no scope analysis needed to say so
     scope = ctx.metadata.resolve(ScopeProvider).get(name)
     if scope is None:
         return None
