@@ -217,7 +217,7 @@ CATALOGUE: tuple[Row, ...] = (
     Row("6.7", "f.update_autoscaler(...) on a Function", "f.autoscaler.update(...)", "(2026,10,16)", "W 1.6.x", "Y",
         codes=("MOD511",)),
     Row("6.7", "server.update_autoscaler(...) on a modal.Server", "server.autoscaler.update(...)", "(2026,10,16)",
-        "W 1.6.x", "Y"),
+        "W 1.6.x", "Y", codes=("MOD511",)),
     Row("6.7", "app.registered_functions / registered_classes / registered_entrypoints / registered_web_endpoints",
         "the program's own references to its functions and classes", "(2026,8,26)", "W 1.6.x / R 1.7.0", "N",
         codes=("MOD303",)),
