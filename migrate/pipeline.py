@@ -111,26 +111,37 @@ def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResul
 
 
 def _results(files: list[Path], sources: dict[Path, Source], options: Options, project: Project) -> Iterator[FileResult]:
-    """Each file's result, in order: in worker processes when the run has several files to do."""
+    """Each file's result, in order, as soon as it is known: from the cache, from worker processes
+    when the run has several files to do, or from this process."""
     todo = [path for path in files if sources[path].has_tree or sources[path].error is not None]
-    done: dict[Path, FileResult] = {}
     keys: dict[Path, str] = {}
+    cached: dict[Path, FileResult] = {}
     if options.cache is not None:
         options.cache.plan_project(project)
         keys = {path: options.cache.file_key(path, sources[path], project, _ignored(path, options)) for path in todo}
-        done = {path: hit for path, key in keys.items() if (hit := options.cache.load(key)) is not None}
-        todo = [path for path in todo if path not in done]
+        cached = {path: hit for path, key in keys.items() if (hit := options.cache.load(key)) is not None}
+        todo = [path for path in todo if path not in cached]
     if options.jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        done.update(zip(todo, _in_workers(todo, sources, options, project)))
+        computed = _in_workers(todo, sources, options, project)
     else:
-        for path in todo:
-            done[path] = _process(path, sources[path], options, project, path)
-            sources[path].module = None  # done with the tree: memory stays flat however big the run
+        computed = (_in_process(path, sources[path], options, project) for path in todo)
+    wanted = set(todo)
     for path in files:
-        result = done.pop(path, None) or FileResult(path)
-        if options.cache is not None and path in keys and path in todo:
-            options.cache.save(keys[path], result)
-        yield result
+        if path in cached:
+            yield cached[path]
+        elif path in wanted:
+            result = next(computed)  # `todo` is in file order, and so are its results
+            if options.cache is not None and path in keys:
+                options.cache.save(keys[path], result)
+            yield result
+        else:
+            yield FileResult(path)
+
+
+def _in_process(path: Path, source: Source, options: Options, project: Project) -> FileResult:
+    result = _process(path, source, options, project, path)
+    source.module = None  # done with the tree: memory stays flat however big the run
+    return result
 
 
 # What forked workers inherit: the run's sources, options and project (built once, in the parent).
@@ -155,9 +166,7 @@ def _worker_started() -> None:
 def _in_worker(path: Path) -> FileResult:
     assert _RUN is not None
     sources, options, project = _RUN
-    result = _process(path, sources[path], options, project, path)
-    sources[path].module = None
-    return result
+    return _in_process(path, sources[path], options, project)
 
 
 def _finish(result: FileResult, options: Options) -> FileResult:
