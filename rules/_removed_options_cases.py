@@ -162,6 +162,80 @@ INVALID_CASES = [
         """,
     ),
     Invalid(
+        "the last option of a multi-line call: the closing parenthesis stays on its own line",
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function(
+            timeout=60,
+            _experimental_boost=True
+        )
+        def f():
+            return 1
+
+        @app.cls(
+            timeout=60,
+            allow_cross_region_volumes=True,
+        )
+        class Model:
+            @modal.method()
+            def g(self):
+                return 2
+        """,
+        """
+        import modal
+
+        app = modal.App()
+
+        @app.function(
+            timeout=60
+        )
+        def f():
+            return 1
+
+        @app.cls(
+            timeout=60,
+        )
+        class Model:
+            @modal.method()
+            def g(self):
+                return 2
+        """,
+    ),
+    Invalid(
+        "cidr_allowlist on Sandbox.create.aio, through an alias",
+        """
+        from modal import App, Sandbox as Box
+
+        app = App()
+
+        async def sandbox():
+            return await Box.create.aio(app=app, cidr_allowlist=["10.0.0.0/8"])
+        """,
+        """
+        from modal import App, Sandbox as Box
+
+        app = App()
+
+        async def sandbox():
+            return await Box.create.aio(app=app, outbound_cidr_allowlist=["10.0.0.0/8"])
+        """,
+    ),
+    Invalid(
+        "cidr_allowlist next to outbound_cidr_allowlist is reported",
+        """
+        import modal
+
+        app = modal.App()
+
+        def sandbox(extra):
+            return modal.Sandbox.create(app=app, cidr_allowlist=extra, outbound_cidr_allowlist=["10.0.0.0/8"])
+        """,
+        notes=1,
+    ),
+    Invalid(
         "max_inputs other than 1 is reported",
         """
         import modal

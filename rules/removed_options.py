@@ -31,7 +31,10 @@ class Option:
 
 OPTIONS = (
     Option("max_inputs", DECORATORS, "single_use_containers", "deprecated in Modal 1.4.3", only="1", value="True"),
-    Option("cidr_allowlist", frozenset({"modal.Sandbox.create"}), "outbound_cidr_allowlist", "renamed in Modal 1.4.3, gone by 1.6"),
+    Option(
+        "cidr_allowlist", frozenset({"modal.Sandbox.create"}), "outbound_cidr_allowlist",
+        "renamed in Modal 1.4.3 (1.6.4 still takes it, with a deprecation warning dated 2026-05-11)",
+    ),
     Option("_allow_background_volume_commits", DECORATORS, None, "the default since 0.63.77, removed in ~0.64.58"),
     Option("_experimental_boost", DECORATORS, None, "a no-op from 0.63.87, removed in 0.64.139"),
     Option("allow_cross_region_volumes", DECORATORS, None, "a no-op from 0.74.21, removed in 1.2.0"),
@@ -61,19 +64,20 @@ class RemovedOptions(Rule):
 
     ## What it does
     Reads one table of old keywords: `max_inputs=1` becomes `single_use_containers=True`;
-    `cidr_allowlist=` on `modal.Sandbox.create` becomes `outbound_cidr_allowlist=`;
+    `cidr_allowlist=` on `modal.Sandbox.create` (and `.create.aio`) becomes `outbound_cidr_allowlist=`;
     `_allow_background_volume_commits=`, `_experimental_boost=`, `allow_cross_region_volumes=` and
     `interactive=` are dropped from `@app.function()` / `@app.cls()`; `concurrency_limit=` and
     `container_idle_timeout=` in `Model.with_options(...)` (of an `@app.cls` class or a
     `modal.Cls.from_name(...)`) become `max_containers=` / `scaledown_window=`, and
     `allow_concurrent_inputs=N` there becomes a chained `.with_concurrency(max_inputs=N)`. `keep_warm=` and
-    `mounts=` in `with_options(...)` and any `max_inputs=` other than `1` are reported.
+    `mounts=` in `with_options(...)`, any `max_inputs=` other than `1`, and an old keyword next to
+    its new one (Modal refuses the pair) are reported.
 
     ## Why is this bad?
-    The dropped keywords and `cidr_allowlist=` are a `TypeError` in Modal 1.6 (they are not in the
-    signatures any more); `max_inputs=` still works but warns since 1.4.3 and accepts only `1`;
-    the old autoscaler names and `allow_concurrent_inputs=` in `with_options` raise a
-    `DeprecationError` since 1.4.
+    The dropped keywords are a `TypeError` in Modal 1.6 (they are not in the signatures any more);
+    `max_inputs=` still works but warns since 1.4.3 and accepts only `1`; `cidr_allowlist=` still
+    works in 1.6.4 but warns (dated 2026-05-11) and will be removed; the old autoscaler names and
+    `allow_concurrent_inputs=` in `with_options` raise a `DeprecationError` since 1.4.
 
     ## Example
     ```python
@@ -92,7 +96,8 @@ class RemovedOptions(Rule):
     ```
 
     ## Fix safety
-    Safe: each rename is the same setting; each dropped keyword had no effect any more (for
+    Safe: each rename is the same setting (1.6.4 passes `cidr_allowlist=` on as
+    `outbound_cidr_allowlist=` unchanged); each dropped keyword had no effect any more (for
     `interactive=True`, start the run with `modal run -i`). `with_options(keep_warm=N)` has no
     equivalent option, nor `with_options(mounts=...)` (the files belong in the class's image): the
     finding says what to use instead.
@@ -128,6 +133,9 @@ class RemovedOptions(Rule):
             return self.finding(arg, None, message=f"not fixed: {said}", note=note)
         if option.new is None:
             return self.finding(arg, Fix(((call, _without(call, arg)),)), message=f"{said}; drop it")
+        if option.chained is None and any(a.keyword is not None and a.keyword.value == option.new for a in call.args):
+            note = f"keep one of `{option.old}=` and `{option.new}=`: Modal refuses both"
+            return self.finding(arg, None, message=f"not fixed: {said}", note=note)
         if option.chained is not None:
             message = f"{said}; chain `.{option.new}({option.chained}=...)` instead"
             return self.finding(arg, Fix(((call, _chained(call, arg, option)),)), message=message)
@@ -143,6 +151,8 @@ def _callee(ctx: ModuleContext, call: cst.Call) -> str | None:
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value == "with_options" and is_modal_cls(ctx, func.value):
         return "<with_options>"
+    if isinstance(func, cst.Attribute) and func.attr.value == "aio":  # `modal.Sandbox.create.aio(...)`
+        func = func.value
     return ctx.names.qualify(func)
 
 
@@ -173,9 +183,12 @@ _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_
 
 
 def _without(call: cst.Call, arg: cst.Arg) -> cst.Call:
-    """The call without `arg`, the new last argument keeping the old last one's comma."""
+    """The call without `arg`; a new last argument takes the old one's comma and the space after it
+    (where a multi-line call keeps the newline before its `)`)."""
     args = [a for a in call.args if a is not arg]
-    if args and call.args[-1] is arg:
-        args[-1] = args[-1].with_changes(comma=arg.comma)
+    if not args:
+        return call.with_changes(args=[], whitespace_before_args=cst.SimpleWhitespace(""))
+    if call.args[-1] is arg:
+        args[-1] = args[-1].with_changes(comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg)
     return call.with_changes(args=args)
 

@@ -96,8 +96,9 @@ class UpdateAutoscalerMethod(Rule):
             kept = [a for a in call.args if not _is_none(a.value)]
             literal = all(isinstance(a.value, (cst.Integer, cst.Float)) for a in kept)
             kept = [_spelled_for_update(a, receiver) for a in kept]
-            if kept:
-                kept[-1] = kept[-1].with_changes(comma=call.args[-1].comma)
+            if kept:  # the old last argument's comma and space: a multi-line call keeps its `)` in place
+                last = call.args[-1]
+                kept[-1] = kept[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
             updated = cst.Attribute(cst.Attribute(node.value, cst.Name("autoscaler")), cst.Name("update"))
             func = updated if call.func is node else call.func.with_changes(value=updated)
             fixed = call.with_changes(func=func, args=kept)
@@ -231,7 +232,7 @@ class UpdateAutoscalerMethod(Rule):
                 Api.update_autoscaler(
                     scaleup_window=30,
                     target_concurrency=1.5,
-                    buffer_containers=None,
+                    buffer_containers=None
                 )
                 modal.Server.from_name("other", "Batch").update_autoscaler(min_containers=1)
 
@@ -255,7 +256,7 @@ class UpdateAutoscalerMethod(Rule):
                 web.autoscaler.update(target_concurrency=None, max_containers=None, min_containers=0)
                 Api.autoscaler.update(
                     scaleup_window=30,
-                    target_concurrency=1.5,
+                    target_concurrency=1.5
                 )
                 modal.Server.from_name("other", "Batch").autoscaler.update(min_containers=1)
 
