@@ -10,7 +10,8 @@ from migrate.names import APP, dotted_name
 from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Valid
 
 DOCS = "https://modal.com/docs/guide/volumes"
-DECORATORS = frozenset({f"{APP}.function", f"{APP}.cls"})
+# The calls that take `network_file_systems=` (`Sandbox.create` also as `.create.aio`).
+MOUNTING_CALLS = frozenset({f"{APP}.function", f"{APP}.cls", "modal.Sandbox.create"})
 
 
 class NetworkFileSystemDeprecated(Rule):
@@ -18,8 +19,8 @@ class NetworkFileSystemDeprecated(Rule):
 
     ## What it does
     Reports every use of `modal.NetworkFileSystem` (however it is imported) and every
-    `network_file_systems=` option of `@app.function`/`@app.cls`, recommending `modal.Volume`
-    with a link to Modal's guide to volumes.
+    `network_file_systems=` option of `@app.function`/`@app.cls` and `modal.Sandbox.create(...)`,
+    recommending `modal.Volume` (`volumes=`) with a link to Modal's guide to volumes.
 
     ## Why is this bad?
     Modal 1.6 deprecates network file systems: `NetworkFileSystem.from_name`, `.ephemeral` and
@@ -72,7 +73,7 @@ class NetworkFileSystemDeprecated(Rule):
                 if isinstance(alias.name, cst.Name) and alias.name.value == "NetworkFileSystem":
                     yield self.finding(alias, None)
         for call in ctx.index.calls:
-            if names.qualify(call.func) in DECORATORS:
+            if _callee(ctx, call) in MOUNTING_CALLS:
                 for arg in call.args:
                     if arg.keyword is not None and arg.keyword.value == "network_file_systems":
                         yield self.finding(arg.keyword, None, message=f"`network_file_systems=` mounts a deprecated `modal.NetworkFileSystem`; use `volumes=` with a `modal.Volume` ({DOCS})")
@@ -89,11 +90,36 @@ class NetworkFileSystemDeprecated(Rule):
             @app.function(volumes={"/cache": cache})
             def f():
                 return 1
+
+            def run(make, other):
+                return modal.Sandbox.create(app=app, volumes={"/cache": cache}), make(network_file_systems=other)
             """,
         ),
     ]
 
     INVALID = [
+        Invalid(
+            "a sandbox's network file systems",
+            """
+            import modal
+
+            app = modal.App()
+
+            def run(cache):
+                return modal.Sandbox.create(app=app, network_file_systems={"/cache": cache})
+            """,
+        ),
+        Invalid(
+            "a sandbox's network file systems, through an alias and .aio",
+            """
+            from modal import App, Sandbox as Box
+
+            app = App()
+
+            async def run(cache):
+                return await Box.create.aio(app=app, network_file_systems={"/cache": cache})
+            """,
+        ),
         Invalid(
             "a network file system and its mount",
             """
@@ -114,3 +140,10 @@ class NetworkFileSystemDeprecated(Rule):
             """,
         ),
     ]
+
+
+def _callee(ctx: ModuleContext, call: cst.Call) -> str | None:
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "aio":  # `modal.Sandbox.create.aio(...)`
+        func = func.value
+    return ctx.names.qualify(func)
