@@ -8,6 +8,8 @@ import libcst as cst
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from rules._images import is_image
+from rules._modal_objects import _module_bindings
+from rules._mounts import module_value
 
 RENAMED = {"copy_local_file": "add_local_file", "copy_local_dir": "add_local_dir"}
 
@@ -38,7 +40,8 @@ class ImageCopyLocal(Rule):
     ```
 
     ## Fix safety
-    Safe when the remote path is an absolute string literal. The old default remote path (`"./"`)
+    Safe when the remote path is an absolute string literal, or a module-level constant bound
+    once to one (the call keeps the name). The old default remote path (`"./"`)
     and relative paths were relative to the image's working directory, which the new methods do
     not accept and the tool cannot know: those are reported for a human.
 
@@ -60,8 +63,8 @@ class ImageCopyLocal(Rule):
                 continue
             remote = next((a for a in call.args[1:2] if a.keyword is None), None) or next(
                 (a for a in call.args if a.keyword is not None and a.keyword.value == "remote_path"), None)
-            path = remote.value.evaluated_value if remote is not None and isinstance(remote.value, cst.SimpleString) else None
-            if not isinstance(path, str) or not path.startswith("/"):
+            path = _path_value(ctx, remote.value) if remote is not None else None
+            if path is None or not path.startswith("/"):
                 yield self.finding(func.attr, None, message=f"{self.MESSAGE} (not fixed: the new methods need an absolute remote path)")
                 continue
             args = list(call.args)
@@ -109,6 +112,35 @@ class ImageCopyLocal(Rule):
             """,
         ),
         Invalid(
+            "a module constant holding an absolute path",
+            """
+            import modal
+
+            REMOTE = "/root/assets"
+            image = modal.Image.debian_slim().copy_local_dir("assets", REMOTE)
+            """,
+            """
+            import modal
+
+            REMOTE = "/root/assets"
+            image = modal.Image.debian_slim().add_local_dir("assets", REMOTE, copy=True)
+            """,
+        ),
+        Invalid(
+            "declined: a constant holding a relative path, a name a function rebinds",
+            """
+            import modal
+
+            RELATIVE = "assets"
+            REMOTE = "/root/assets"
+
+            def build(REMOTE):
+                return modal.Image.debian_slim().copy_local_dir("assets", REMOTE)
+
+            image = modal.Image.debian_slim().copy_local_dir("assets", RELATIVE)
+            """,
+        ),
+        Invalid(
             "declined: relative remote path",
             """
             import modal
@@ -117,3 +149,12 @@ class ImageCopyLocal(Rule):
             """,
         ),
     ]
+
+
+def _path_value(ctx: ModuleContext, expr: cst.BaseExpression) -> str | None:
+    """The string a remote path spells: a literal, or a module constant bound once (as MOD601 reads one)."""
+    if isinstance(expr, cst.Name):
+        bindings = _module_bindings(ctx, expr)  # None when a local binding may be the one read
+        expr = module_value(ctx, expr.value) if bindings is not None and len(bindings) == 1 else None
+    value = expr.evaluated_value if isinstance(expr, cst.SimpleString) else None
+    return value if isinstance(value, str) else None
