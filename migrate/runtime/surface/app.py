@@ -6,11 +6,11 @@ import contextlib
 from typing import Any, Callable, Iterator
 
 from .. import state
-from ._lifecycle import decorated, validate_parameters
+from ._lifecycle import decorated, interface_methods, validate_parameters
 from .cls import Cls
 from .exception import InvalidError, LocalFunctionError, UnsupportedError
 from .functions import Function
-from .partial import PartialFunction, accepts_bare_in_legacy
+from .partial import PartialFunction, accepts_bare_in_legacy, asgi_app, legacy_only, web_endpoint, wsgi_app
 from .options import make_spec
 
 
@@ -91,6 +91,8 @@ class App:
                 raise InvalidError("The `@modal.concurrent` decorator cannot be used on methods; decorate the class "
                                    "instead.")
             spec.concurrency = getattr(user_cls, "__modal_concurrency__", spec.concurrency)
+            if state.semantics() == "legacy":
+                spec.min_containers = max([spec.min_containers, *_method_keep_warm(user_cls)])
             modal_cls = Cls(user_cls, self, spec)
             self._register(user_cls.__qualname__, modal_cls, user_cls.__module__)
             return modal_cls
@@ -157,5 +159,40 @@ class App:
 
 
 class Stub(App):
-    """The pre-0.62.81 name of App; a pure name change."""
+    """The pre-0.62.81 name of App; a pure name change.
+
+    Under `legacy` it also has the web decorators that Modal removed in 2023 (0.48.1927 was the last release
+    where they worked): `@stub.webhook`, `@stub.asgi`, `@stub.wsgi`, bare or with options, each one
+    `@stub.function(**options)` over the matching web decorator."""
+
+    @legacy_only
+    def webhook(self, raw_f: Any = None, *, method: str = "GET", label: str | None = None,
+                wait_for_response: bool = True, **function_args: Any) -> Any:
+        web = web_endpoint(method=method, label=label, wait_for_response=wait_for_response)
+        return _web_function(self, web, raw_f, function_args)
+
+    @legacy_only
+    def asgi(self, raw_f: Any = None, *, label: str | None = None, wait_for_response: bool = True,
+             **function_args: Any) -> Any:
+        return _web_function(self, asgi_app(label=label, wait_for_response=wait_for_response), raw_f, function_args)
+
+    @legacy_only
+    def wsgi(self, raw_f: Any = None, *, label: str | None = None, wait_for_response: bool = True,
+             **function_args: Any) -> Any:
+        return _web_function(self, wsgi_app(label=label, wait_for_response=wait_for_response), raw_f, function_args)
+
+
+def _method_keep_warm(user_cls: type) -> list[int]:
+    """`@method(keep_warm=N)` before 0.63 kept N containers warm for that method's own pool; here the
+    methods of a class share one pool, which keeps the largest N warm (0.63+ ignored the option)."""
+    return [pf.opts.get("keep_warm") or 0 for pf in interface_methods(user_cls).values()]
+
+
+def _web_function(stub: Stub, web: Callable[[Any], PartialFunction], raw_f: Any,
+                  function_args: dict[str, Any]) -> Any:
+    """`@stub.webhook` and friends: usable bare (`raw_f` given) or with options (returns the decorator)."""
+    def decorate(f: Any) -> Function:
+        return stub.function(**function_args)(web(f))
+
+    return decorate if raw_f is None else decorate(raw_f)
 

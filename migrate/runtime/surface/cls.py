@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import cloudpickle
 
+from .. import state
 from ._lifecycle import hook_args, hooks, interface_methods, make_instance, parameters, resolve_parameters
 from .exception import InvalidError
 from .functions import Invocable, LazyRef, find_deployed, traced_local
@@ -31,6 +32,9 @@ class Cls:
         if name.startswith("__"):
             raise AttributeError(name)
         if name in self.methods:
+            if state.semantics() == "legacy":
+                # Until 1.2.0 a method on the class was the method of the no-argument instance.
+                return MethodHandle(Obj(self, (), {}), name)
             raise AttributeError(
                 "You can't access methods on a Cls directly - Did you forget to instantiate the class first?\n"
                 f"e.g. instead of {self.__name__}.{name}.remote(), do {self.__name__}().{name}.remote()"
@@ -44,6 +48,14 @@ class Cls:
             obj = Obj(self, (), {}, instance=instance, entered=True)
             instance.__dict__["_modal_obj"] = obj
         return MethodHandle(obj, name)
+
+    @property
+    def remote(self) -> Callable[..., Obj]:
+        """ClsMixin's remote constructor: `Model.remote(*args)` (0.49.2146; error ~0.55, gone in 0.62) is
+        `Model(*args)`."""
+        if state.semantics() != "legacy":
+            return self.__getattr__("remote")
+        return self
 
     def with_options(self, **options: Any) -> Cls:
         spec = self.spec.merged(**{k: v for k, v in options.items() if hasattr(self.spec, k)})
@@ -146,6 +158,13 @@ class MethodHandle(Invocable):
     def _web_name(self) -> str | None:
         return f"{self._obj._cls.__name__}.{self._method}" if self._partial.opts.get("web") else None
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Before ~0.55 `obj.f(...)` on a Modal class instance was `obj.f.remote(...)` (0.51.3294: a
+        generator method fails there as with `.remote`); Modal 1.x objects are not callable."""
+        if state.semantics() != "legacy":
+            return super().__call__(*args, **kwargs)
+        return self.remote(*args, **kwargs)
+
     @property
     def local(self) -> Callable[..., Any]:
         raw = self._partial.raw
@@ -168,3 +187,15 @@ class MethodHandle(Invocable):
         return traced_local(obj._cls.tag.split(".")[0], self._method, call, raw)
 
 
+class _ClsMixin:
+    """`modal.cls.ClsMixin` (0.49.2146 to 0.62; never exported as `modal.ClsMixin`): the base class that gave
+    `Model.remote(*args)`; that constructor is `Cls.remote` here, so the mixin adds nothing."""
+
+
+_ClsMixin.__name__ = _ClsMixin.__qualname__ = "ClsMixin"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ClsMixin" and state.semantics() == "legacy":
+        return _ClsMixin
+    raise AttributeError(f"module 'modal.cls' has no attribute '{name}'")

@@ -177,11 +177,26 @@ class Invocable:
     spawn = property(lambda self: self._remotely("spawn", self._spawn))
     spawn_map = property(lambda self: self._remotely("spawn_map", self._spawn_map))
 
+    @property
+    def submit(self) -> _Dual:
+        """`f.submit(...)` (2022-08 to 0.44; an error from 0.45): what `f.spawn(...)` is now."""
+        return _legacy_spawn(self, "submit")
+
+    @property
+    def enqueue(self) -> _Dual:
+        return _legacy_spawn(self, "enqueue")
+
     def get_web_url(self) -> str:
         return f"http://localhost/{self._target()[1]}"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("'Function' object is not callable")
+
+
+def _legacy_spawn(invocable: Invocable, name: str) -> _Dual:
+    if state.semantics() != "legacy":
+        raise AttributeError(f"'Function' object has no attribute '{name}'")
+    return invocable._remotely(name, invocable._spawn)
 
 
 class Function(Invocable):

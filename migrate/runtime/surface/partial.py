@@ -62,6 +62,21 @@ def accepts_bare_in_legacy(factory: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class legacy_only:  # noqa: N801 - used like `property`
+    """A member that older Modal releases had and today's does not: present only in `legacy` runs
+    (elsewhere `AttributeError`, as on Modal 1.x, so `hasattr` is False)."""
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if state.semantics() != "legacy":
+            owner = type(obj).__name__ if obj is not None else getattr(objtype, "__name__", "object")
+            raise AttributeError(f"'{owner}' object has no attribute '{self.name}'")
+        return self.func.__get__(obj, objtype)
+
+
 def _positional(name: str, arg: Any) -> None:
     if arg is not None:
         raise InvalidError(
@@ -85,6 +100,9 @@ def _check_factory(name: str, f: Callable[..., Any]) -> None:
     if inspect.iscoroutinefunction(f):
         raise InvalidError(f"The `@modal.{name}` decorator can't be applied to an async function.")
     params = [p for p in inspect.signature(f).parameters.values() if p.name != "self"]
+    if state.semantics() == "legacy":
+        # Before 1.0.0 parameters with defaults were allowed (warned from 0.64.85); the factory got none.
+        params = [p for p in params if p.default is inspect.Parameter.empty]
     if params:
         raise InvalidError(f"Functions decorated by `@modal.{name}` can't have parameters.")
 
@@ -112,7 +130,7 @@ def _tag(name: str, flag: str, **opts: Any) -> Callable[[Any], PartialFunction]:
 @accepts_bare_in_legacy
 def method(_warn_parentheses_missing: Any = None, *, is_generator: bool | None = None, keep_warm: int | None = None):  # type: ignore[no-untyped-def]
     _positional("method", _warn_parentheses_missing)
-    return _tag("method", "method", is_generator=is_generator)
+    return _tag("method", "method", is_generator=is_generator, keep_warm=keep_warm)
 
 
 @accepts_bare_in_legacy
