@@ -38,6 +38,8 @@ def modal_callable(ctx: ModuleContext, expr: cst.BaseExpression) -> ModalCallabl
     if isinstance(expr, cst.Call):
         return ModalCallable(None) if _handle_type(ctx, expr) == "Function" else None
     if isinstance(expr, cst.Name):
+        if not _may_be_callable(ctx, expr.value):
+            return None
         definitions = _module_bindings(ctx, expr)
         if not definitions:
             return None
@@ -109,6 +111,16 @@ def _module_bindings(ctx: ModuleContext, name: cst.Name) -> list[cst.CSTNode] | 
             node = ctx.parents.get(ctx.parents.get(node))  # Name -> AssignTarget -> Assign
         nodes.append(node)
     return nodes
+
+
+def _may_be_callable(ctx: ModuleContext, name: str) -> bool:
+    """Some module-level statement binding `name` could make it a Modal function: an assignment, or
+    a def decorated by an app's `.function` (read from the import table: no scope analysis)."""
+    function = f"{APP}.function"
+    return any(
+        b.kind in ("call", "other") or (b.kind == "def" and any(ctx.names.qualify_dotted(d) == function for d in b.decorators))
+        for b in ctx.table.of(name)
+    )
 
 
 def _defined_callable(ctx: ModuleContext, node: cst.CSTNode) -> ModalCallable | None:
