@@ -1,4 +1,4 @@
-"""MOD304: `class Model(modal.ClsMixin)` -> `class Model`."""
+"""MOD304: `class Model(ClsMixin)` (from `modal.cls`) -> `class Model`."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ import libcst as cst
 from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
 from migrate.names import APP
 
-MIXIN = "modal.ClsMixin"
+# The mixin lived in `modal.cls` (imported from there); `modal.ClsMixin` is matched too, for code that
+# spelled it so (it never worked, and the fix is the same).
+MIXINS = frozenset({"modal.ClsMixin", "modal.cls.ClsMixin"})
 
 
 class ClsMixinRemoved(Rule):
-    """`modal.ClsMixin` is gone: an `@app.cls` class needs no base to be constructed remotely.
+    """`ClsMixin` is gone: an `@app.cls` class needs no base to be constructed remotely.
 
     ## What it does
-    Drops `modal.ClsMixin` (however it is spelled) from the bases of `@app.cls` classes, and the
-    import that is left unused, and rewrites ClsMixin's remote constructors of those classes:
+    Drops `ClsMixin` (however it is spelled: `from modal.cls import ClsMixin`, `modal.cls.ClsMixin`)
+    from the bases of `@app.cls` classes, and the import that is left unused, and rewrites
+    ClsMixin's remote constructors of those classes:
     `Model.remote(args)` and `await Model.aio(args)` become `Model(args)`. When `ClsMixin` is used
     for anything else in the module (`isinstance`, a class without `@app.cls`), or `Model.aio`
     is used other than awaited in a call, every use is reported instead. A module that imports an
@@ -26,13 +29,15 @@ class ClsMixinRemoved(Rule):
 
     ## Why is this bad?
     `ClsMixin` was deprecated on 2023-09-01 (0.51.3294), an error from ~0.55 and removed in 0.62:
-    `modal.ClsMixin` is an `AttributeError` and `from modal import ClsMixin` an `ImportError`.
+    `from modal.cls import ClsMixin` is an `ImportError` and `modal.cls.ClsMixin` an `AttributeError`.
     Since then `Model(args)` constructs a Modal class's remote instance by itself.
 
     ## Example
     ```python
+    from modal.cls import ClsMixin
+
     @stub.cls()
-    class Model(modal.ClsMixin):
+    class Model(ClsMixin):
         ...
     ```
 
@@ -53,7 +58,7 @@ class ClsMixinRemoved(Rule):
 
     CODE = "MOD304"
     NAME = "cls-mixin-removed"
-    MESSAGE = "`modal.ClsMixin` was removed in Modal 0.62"
+    MESSAGE = "`modal.cls.ClsMixin` was removed in Modal 0.62"
     SAFETY = FixSafety.SAFE
     SINCE = "0.51.3294"
     TOKENS = (b"ClsMixin", b".remote(", b".aio(")  # a module may call the constructors of a class it imports
@@ -72,7 +77,7 @@ class ClsMixinRemoved(Rule):
                 note = "drop the base by hand, and call `Model(...)` where the code called `Model.remote(...)`"
                 yield self.finding(klass.name, None, message=f"not fixed: {self.MESSAGE}: {reason}", note=note)
                 continue
-            fix = Fix(((klass, _without_mixin(ctx, klass)),), unused_imports=(ImportSpec("modal", "ClsMixin"),))
+            fix = Fix(((klass, _without_mixin(ctx, klass)),), unused_imports=UNUSED)
             yield self.finding(klass.name, fix, message=f"{self.MESSAGE}; drop it from the bases of `{klass.name.value}`")
         if reason is None:
             for old, new in _constructors(ctx, {klass.name.value for klass in classes}):
@@ -81,6 +86,21 @@ class ClsMixinRemoved(Rule):
             yield self.finding(uses[0], None, message=f"not fixed: {self.MESSAGE}", note="use the class without it")
 
     VALID = [
+        Valid(
+            "a ClsMixin of another library",
+            """
+            import modal
+            from mylib.cls import ClsMixin
+
+            app = modal.App()
+
+            @app.cls()
+            class Model(ClsMixin):
+                @modal.method()
+                def f(self):
+                    return 1
+            """,
+        ),
         Valid(
             "a plain @app.cls class",
             """
@@ -134,6 +154,54 @@ class ClsMixinRemoved(Rule):
                 @modal.method()
                 def g(self):
                     return 2
+            """,
+        ),
+        Invalid(
+            "the real spelling: imported from modal.cls, or reached through it",
+            """
+            import modal
+            import modal.cls
+            from modal.cls import ClsMixin
+
+            stub = modal.Stub()
+
+            @stub.cls()
+            class Model(ClsMixin):
+                @modal.method()
+                def f(self):
+                    return 1
+
+            @stub.cls()
+            class Other(modal.cls.ClsMixin):
+                @modal.method()
+                def g(self):
+                    return 2
+
+            @stub.local_entrypoint()
+            def main():
+                Model.remote().f.remote()
+            """,
+            """
+            import modal
+            import modal.cls
+
+            app = modal.App()
+
+            @app.cls()
+            class Model:
+                @modal.method()
+                def f(self):
+                    return 1
+
+            @app.cls()
+            class Other:
+                @modal.method()
+                def g(self):
+                    return 2
+
+            @app.local_entrypoint()
+            def main():
+                Model().f.remote()
             """,
         ),
         Invalid(
@@ -203,8 +271,11 @@ class ClsMixinRemoved(Rule):
     ]
 
 
+UNUSED = (ImportSpec("modal", "ClsMixin"), ImportSpec("modal.cls", "ClsMixin"))
+
+
 def _is_mixin(ctx: ModuleContext, expr: cst.BaseExpression) -> bool:
-    return ctx.names.qualify(expr) == MIXIN
+    return ctx.names.qualify(expr) in MIXINS
 
 
 def _mixin_classes(ctx: ModuleContext) -> list[cst.ClassDef]:
@@ -223,7 +294,7 @@ def _mixin_uses(ctx: ModuleContext) -> list[cst.CSTNode]:
     """Every expression that means `modal.ClsMixin` (not the import statements themselves)."""
     uses: list[cst.CSTNode] = [node for node in ctx.index.attributes if _is_mixin(ctx, node)]
     for name in ctx.names.bound:
-        if ctx.names.meaning(name) == MIXIN:
+        if ctx.names.meaning(name) in MIXINS:
             uses += [access.node for a in ctx.scope.assignments[name] for access in a.references]
     return uses
 
