@@ -17,7 +17,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrate.model import Rule
 from migrate.suppress import Suppressions, skips_file
-from migrate.model import NOTHING_HIDDEN, Finding, Fix, FixSafety, Hidden, ModuleContext, ProjectFacts
+from migrate.model import NOTHING_HIDDEN, Finding, Fix, FixSafety, Hidden, ImportSpec, ModuleContext, ProjectFacts
+from migrate.names import dotted_name
 
 MAX_ROUNDS = 16
 UNUSED_NOQA = "MOD001"
@@ -197,10 +198,11 @@ def apply_fixes(module: cst.Module, findings: list[Finding], unsafe: bool) -> tu
 
 def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     """Add the imports the fixes need and drop those they left unused, with libcst's import visitors."""
-    specs = list(dict.fromkeys(spec for fix in fixes for spec in fix.imports))
     unused = list(dict.fromkeys(spec for fix in fixes for spec in fix.unused_imports))
+    present = _top_level_imports(module) if not unused else set()
+    specs = [spec for spec in dict.fromkeys(spec for fix in fixes for spec in fix.imports) if spec not in present]
     if not specs and not unused:
-        return module
+        return module  # the visitors would change nothing, and they cost a scope analysis
     # libcst.codemod pulls in the matchers (a slow import): only files that need an import pay it.
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
@@ -213,6 +215,20 @@ def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     for spec in specs:
         AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
     return AddImportsVisitor(context).transform_module(module) if specs else module
+
+
+def _top_level_imports(module: cst.Module) -> set[ImportSpec]:
+    """`import a.b` and `from a import b` statements of the module body, without aliases."""
+    found: set[ImportSpec] = set()
+    for line in module.body:
+        for statement in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+            if isinstance(statement, cst.Import):
+                found |= {ImportSpec(dotted_name(a.name)) for a in statement.names if a.asname is None}
+            elif isinstance(statement, cst.ImportFrom) and not statement.relative and statement.module is not None:
+                if not isinstance(statement.names, cst.ImportStar):
+                    base = dotted_name(statement.module)
+                    found |= {ImportSpec(base, a.name.value) for a in statement.names if a.asname is None and isinstance(a.name, cst.Name)}
+    return found
 
 
 def _parents(module: cst.Module) -> dict[int, cst.CSTNode]:
