@@ -13,6 +13,7 @@ import os
 import stat
 import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -42,6 +43,13 @@ def discover(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = Non
     yield from find(paths, exclude).files
 
 
+@lru_cache(maxsize=None)
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, once per path a run meets (each costs a system call per path component);
+    a run starts with `resolved.cache_clear()`."""
+    return path.resolve()
+
+
 def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -> Discovery:
     """Like `discover`, with what it left alone (symlinks, FIFOs) and the stale temporary files it saw."""
     found = Discovery()
@@ -54,8 +62,8 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
             found.temporaries.extend(_temporaries_of(path))
         for file in candidates:
             real = _real(file, tree, found)
-            if real is not None and real.resolve() not in seen:
-                seen.add(real.resolve())
+            if real is not None and resolved(real) not in seen:
+                seen.add(resolved(real))
                 found.files.append(real)
     return found
 
@@ -136,7 +144,7 @@ def _not_ignored(root: Path, files: list[Path]) -> list[Path]:
 
 def _located(file: Path) -> Path:
     # The folder resolved (git compares real paths) but not a final symlink (git ignores the link's name).
-    return file.parent.resolve() / file.name
+    return resolved(file.parent) / file.name
 
 
 def display_path(path: Path) -> str:

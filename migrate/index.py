@@ -28,11 +28,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from migrate.discover import resolved
 from migrate.imports import Binding, ImportTable
 from migrate.model import Origin
 from migrate.names import OTHER, ModalNames, module_key, module_meaning
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+_STAR = re.compile(rb"import\s+\*")
 REACH = 4  # import hops a file without `modal` is followed through to find a module that imports it
 
 
@@ -76,6 +78,7 @@ class ProjectIndex:
     _relevant: set[str] | None = None  # the prefilter's answer, once a question needs the whole tree
     _imports: dict[str, list[str]] = field(default_factory=dict)  # key -> modules its imports name
     _unreached: set[str] = field(default_factory=set)  # modules that neither import Modal nor lead to it
+    _found: dict[tuple[str, str, int], str | None] = field(default_factory=dict)  # (folder, module, level) -> key
 
     @classmethod
     def build(
@@ -90,7 +93,7 @@ class ProjectIndex:
         question needs it."""
         index = cls(root.resolve(), read, lister)
         for file in files:
-            index._add(file.resolve())
+            index._add(resolved(file))
         return index
 
     def _add(self, path: Path) -> str:
@@ -105,14 +108,14 @@ class ProjectIndex:
         """Every module of the tree (listing it the first time)."""
         if self.lister is not None:
             for file in self.lister():
-                self._add(file.resolve())
+                self._add(resolved(file))
             self.lister = None
         return self.modules
 
     # -- what modules are ----------------------------------------------------------------------
 
     def entry(self, path: Path) -> ModuleEntry | None:
-        return self.modules.get(str(path.resolve()))
+        return self.modules.get(str(resolved(path)))
 
     def dotted_names(self, key: str) -> list[str]:
         """Every name the module can be imported by, from the root-based one to the bare stem."""
@@ -154,8 +157,14 @@ class ProjectIndex:
 
     def find(self, importer: str, module: str, level: int) -> str | None:
         """The key of the module an import in `importer` names, or None when it is not in the project."""
-        parts = module.split(".") if module else []
         origin = Path(importer)
+        folder = str(origin.parent if origin.suffix else origin)  # what the answer depends on
+        if (folder, module, level) not in self._found:
+            self._found[(folder, module, level)] = self._find(origin, module, level)
+        return self._found[(folder, module, level)]
+
+    def _find(self, origin: Path, module: str, level: int) -> str | None:
+        parts = module.split(".") if module else []
         if level:
             base = origin.parent if origin.suffix else origin
             for _ in range(level - 1):
@@ -263,9 +272,11 @@ class ProjectIndex:
 
     def users(self, origin: Origin) -> Iterator[str]:
         """Modules other than the defining one that use the app: imports, aliases, `mod.name`."""
+        word = origin[1].encode()
         for key, entry in list(self.all_modules().items()):
-            if key == origin[0] or not self.relevant(key):
-                continue
+            data = entry.data
+            if key == origin[0] or data is None or (word not in data and not _STAR.search(data)) or not self.relevant(key):
+                continue  # a use names the app, unless a star import brings it: no need to resolve the module
             names = self.names(key)
             if any(origin in names.origins.get(local, ()) for local in names.meanings):
                 yield key
@@ -493,20 +504,25 @@ def _imported_words(data: bytes | None) -> frozenset[bytes]:
 def project_root(path: Path) -> Path:
     """The project a path belongs to: its git work tree, else the closest folder with a
     `pyproject.toml` (or setup file), else the folder itself (a file: the folder above its packages)."""
-    folder = path.resolve() if path.is_dir() else path.resolve().parent
+    is_dir = path.is_dir()
+    return _project_root(resolved(path) if is_dir else resolved(path).parent, is_dir)
+
+
+@lru_cache(maxsize=None)  # one answer per folder: a run asks for every file of the tree
+def _project_root(folder: Path, is_dir: bool) -> Path:
     top = _git_toplevel(folder)
     if top is not None:
         return top
     for candidate in [folder, *folder.parents]:
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
-    if not path.is_dir():
+    if not is_dir:
         while (folder / "__init__.py").exists():
             folder = folder.parent
     return folder
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=None)
 def _git_toplevel(folder: Path) -> Path | None:
     try:
         top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30)

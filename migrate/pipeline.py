@@ -21,7 +21,7 @@ import libcst as cst
 from migrate.apply import Located, TextEdit, run_rules, text_edits
 from migrate.cache import RunCache
 from migrate.crash import internal_error
-from migrate.discover import display_path, find
+from migrate.discover import display_path, find, resolved
 from migrate.parse import ParseFailure, broken_by_rewrite, parse_bytes, rewrite_problem
 from migrate.prefilter import applicable, could_change
 from migrate.project import Project, Source, build_project
@@ -88,6 +88,7 @@ class FileResult:
 
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
     """Process every file under `paths`; a first pass lets files learn what the others plan."""
+    resolved.cache_clear()  # a run sees the file system as it is now
     found = find(paths, options.exclude)
     files = found.files
     for link, reason in found.skipped:

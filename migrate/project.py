@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import libcst as cst
 
-from migrate.discover import discover, display_path
+from migrate.discover import discover, display_path, resolved
 from migrate.index import ProjectIndex, imports_modal, project_root
 from migrate.model import NOTHING_HIDDEN, Hidden, Origin, ProjectFacts, Rule
 from migrate.read import ReadError, read_bytes
@@ -79,7 +79,7 @@ class Project:
         """The facts of a file of the run, or of another file of an indexed project."""
         if path in self.facts:
             return self.facts[path]
-        key = str(path.resolve())
+        key = str(resolved(path))
         for index in self.indexes:
             if key in index.modules:
                 return ProjectFacts(index.lookup(key), key, index.renames)
@@ -98,7 +98,11 @@ class Project:
         Modal object, or a module of the project that mentions Modal or imports one that does."""
         for index in self.indexes:
             entry = index.entry(path)
-            if entry is not None and entry.data is not None and b"import" in entry.data and index.reaches_modal(entry.key):
+            if entry is None or entry.data is None or b"import" not in entry.data:
+                continue
+            if index.listed and not index.relevant(entry.key):
+                return False  # the whole-tree prefilter (already paid for) says no import leads to Modal
+            if index.reaches_modal(entry.key):
                 names = index.names(entry.key)
                 return any(_leads_to_modal(index, names.meaning(name)) for name in names.meanings)
         return False
@@ -126,12 +130,12 @@ def build_project(
     for root, paths in sorted(by_root.items()):
         index = _index(root, paths, sources, exclude)
         project.indexes.append(index)
-        run = {str(p.resolve()) for p in paths}
+        run = {str(resolved(p)) for p in paths}
         renames, kept = plan_renames(index, run, rules)
         index.renames = renames
         index.renamed = {(key, new): old for (key, old), new in renames.items()}
         for path in paths:
-            key = str(path.resolve())
+            key = str(resolved(path))
             project.facts[path] = ProjectFacts(index.lookup(key), key, renames, kept)
     for path, source in sources.items():
         if not source.has_tree and project.relevant(path):  # imports an app but never names `modal`
@@ -143,7 +147,7 @@ def build_project(
 
 def _index(root: Path, paths: Sequence[Path], sources: Mapping[Path, Source], exclude) -> ProjectIndex:  # type: ignore[no-untyped-def]
     """The run's files, with the bytes already read; the rest of the tree when a question needs it."""
-    in_run = {p.resolve(): sources[p].data for p in paths}
+    in_run = {resolved(p): sources[p].data for p in paths}
     return ProjectIndex.build(root, paths, lambda p: in_run[p] if p in in_run else _read(p), lambda: discover([root], exclude))
 
 

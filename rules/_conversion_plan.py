@@ -14,7 +14,7 @@ from typing import Callable, Mapping, Sequence
 
 import libcst as cst
 
-from migrate.discover import display_path
+from migrate.discover import display_path, resolved
 from migrate.model import ModuleContext, Rule
 from migrate.project import Project, Source
 from rules._call_sites import imported_uses
@@ -33,8 +33,8 @@ def build_views(
 ) -> dict[Path, ProjectView]:
     """Each file's view of the run; `requested` names functions to convert (`--to-cls`) per file."""
     enabled = frozenset(r.CODE for r in rules)
-    wanted = {path: (requested or {}).get(path.resolve(), frozenset()) for path in sources}
-    keys = {path: str(path.resolve()) for path in sources}
+    wanted = {path: (requested or {}).get(resolved(path), frozenset()) for path in sources}
+    keys = {path: str(resolved(path)) for path in sources}
     planned = _planned(project, sources, enabled, wanted)
     if not planned:
         return {p: ProjectView(keys[p], requested=w) for p, w in wanted.items() if w}
@@ -60,7 +60,7 @@ def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozense
             continue  # every conversion starts from an `@app.function` (or asks for one)
         if source.module is None:
             continue
-        key = str(path.resolve())
+        key = str(resolved(path))
         view = ProjectView(key, requested=wanted[path]) if wanted[path] else None
         facts = project.facts_of(path)
         for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts, source=source.data, hidden=source.hidden)):
@@ -111,7 +111,7 @@ def _outside_importers(project: Project, in_run, planned, parse) -> dict[Path, t
 
 def _check_uses(ctx, path, planned, problems, *, in_run: bool) -> None:  # type: ignore[no-untyped-def]
     bound = set(ctx.names.bound)
-    this, display = str(path.resolve()), display_path(path)
+    this, display = str(resolved(path)), display_path(path)
     for key, target in planned.items():
         if target.module == this:
             continue
