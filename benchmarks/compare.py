@@ -515,7 +515,7 @@ def ratio_text(row: Row, tool: float | None, ref: float | None, timeout: float) 
     if row.reference is None or not row.reference.samples or not row.tool.samples:
         return "n/a"
     if tool is not None and ref is not None:
-        return f"{tool / ref:.2f}x"
+        return f"{tool / ref:.2f}x" if tool / ref >= 0.2 else f"{tool / ref:.3f}x"  # 0.10x could be 0.103x
     if tool is not None:
         return f"< {tool / timeout:.2f}x"
     return f"> {timeout / ref:.2f}x" if ref else "n/a"
