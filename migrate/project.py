@@ -36,6 +36,7 @@ class Source:
         self.cut = cut  # the tree is of this cut of the file (`migrate.spans`)
         self._module = module
         self._parse = parse
+        self._parser = parse  # kept: a released tree is parsed again when next asked for
 
     @property
     def module(self) -> cst.Module | None:
@@ -48,6 +49,11 @@ class Source:
     @module.setter
     def module(self, value: cst.Module | None) -> None:
         self._module, self._parse = value, None
+
+    def release(self) -> None:
+        """Drop a lazily parsed tree (it is parsed again if asked for): memory stays flat."""
+        if self._parser is not None and self._module is not None:
+            self._module, self._parse = None, self._parser
 
     @property
     def has_tree(self) -> bool:
@@ -142,6 +148,8 @@ def build_project(
             source.module = parse(source.data)
     for planner in dict.fromkeys(rule.PLANNER for rule in rules if rule.PLANNER is not None):
         project.views.update(planner(project, sources, rules, parse, requested))
+    for source in sources.values():
+        source.release()  # the planners' trees: holding every one would grow with the tree
     return project
 
 
