@@ -68,6 +68,7 @@ def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozense
                 is_async = c.function.asynchronous is not None
                 shown = project.import_name(path)
                 planned[(key, c.name)] = Converted(key, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async, shown)
+        source.release()  # parsed again when its turn comes: the plan needs only the records
     return planned
 
 
