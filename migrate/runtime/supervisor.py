@@ -247,11 +247,12 @@ class Supervisor:
             c.pool.pump()
 
     def _on_exit(self, c: Container) -> None:
+        code = _exit_code(c.process)
         with self.lock:
             c.state = "dead"
             for call in c.inflight.values():
                 if call.started:
-                    call.fail(container_lost(c.process.exitcode))
+                    call.fail(container_lost(code))
                 else:
                     c.pool.pending.appendleft(call)  # never started: another container takes it
             c.inflight.clear()
@@ -260,7 +261,7 @@ class Supervisor:
             c.pool.pump()
 
     def _emit_stop(self, c: Container) -> None:
-        code = c.process.exitcode
+        code = _exit_code(c.process)
         killed = code == -signal.SIGKILL
         trace.emit("container_stop", _target_name(c.pool.target[1]), container=c.cid,
                    reason="killed" if killed else "crashed", exitcode=code)
@@ -304,6 +305,15 @@ class Supervisor:
             c.process.join(self.exit_grace + 5)
         for thread in self._threads:
             thread.join(2)
+
+
+def _exit_code(process: Any) -> int | None:
+    """The process's exit code. Several threads wait on a container: when another one reaped it, its
+    code is set a moment later (until then `exitcode` reads None, and a kill would look like a crash)."""
+    deadline = time.monotonic() + 1.0
+    while process.exitcode is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return process.exitcode
 
 
 def _signal(pid: int | None, signum: int) -> None:
