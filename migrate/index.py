@@ -20,8 +20,6 @@ import one of them by name) decides which of them are read with `ast`.
 
 from __future__ import annotations
 
-import ast
-import re
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,12 +27,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from migrate.discover import resolved
+from migrate.import_text import STAR, all_imports, import_statements, imported_words, imports_modal
 from migrate.imports import Binding, ImportTable
 from migrate.model import Origin
 from migrate.names import OTHER, ModalNames, module_key, module_meaning
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
-_STAR = re.compile(rb"import\s+\*")
 REACH = 4  # import hops a file without `modal` is followed through to find a module that imports it
 
 
@@ -255,7 +253,7 @@ class ProjectIndex:
     def _imported_names(self, key: str, name: str) -> set[str]:
         """Modules from which module `key` may take `name`, by its import statements' text."""
         found = set()
-        for module, names in _import_statements(self.modules[key].data or b""):
+        for module, names in import_statements(self.modules[key].data or b""):
             text = module.decode(errors="replace")
             imported = {n.decode(errors="replace") for n in names}
             if not module:
@@ -275,7 +273,7 @@ class ProjectIndex:
         word = origin[1].encode()
         for key, entry in list(self.all_modules().items()):
             data = entry.data
-            if key == origin[0] or data is None or (word not in data and not _STAR.search(data)) or not self.relevant(key):
+            if key == origin[0] or data is None or (word not in data and not STAR.search(data)) or not self.relevant(key):
                 continue  # a use names the app, unless a star import brings it: no need to resolve the module
             names = self.names(key)
             if any(origin in names.origins.get(local, ()) for local in names.meanings):
@@ -292,7 +290,7 @@ class ProjectIndex:
             key = module_key(names.meaning(local))
             if key is not None and (key == target or target.startswith(_package_prefix(key))):
                 return True
-        for module, level, imported in _all_imports(entry.data or b""):
+        for module, level, imported in all_imports(entry.data or b""):
             found = self.find(entry.key, module, level)
             if found is not None and (found == target or any(self.member(found, n) == module_meaning(target) for n in imported)):
                 return True
@@ -359,7 +357,7 @@ class ProjectIndex:
         """Keys of the project modules the import statements of a module name (read from its text)."""
         if key not in self._imports:
             found = []
-            for module, names in _import_statements(self.modules[key].data or b""):
+            for module, names in import_statements(self.modules[key].data or b""):
                 text = module.decode(errors="replace")
                 level = len(text) - len(text.lstrip("."))
                 if not module:  # `import a.b, c`
@@ -385,7 +383,7 @@ class ProjectIndex:
                 relevant.add(entry.key)
                 words |= self._words(entry)
             elif data and b"import" in data:
-                waiting.append((entry, _imported_words(data)))
+                waiting.append((entry, imported_words(data)))
         while words:
             found, words = words, set()
             still = []
@@ -434,22 +432,6 @@ class ModuleLookup:
         return found[0] if len(found) == 1 else None
 
 
-@lru_cache(maxsize=1024)
-def _all_imports(data: bytes) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
-    """Every import statement of a module, nested ones included: (module, level, names imported)."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError):
-        return ()
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, 0, ()) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            found.append((node.module or "", node.level, tuple(alias.name for alias in node.names)))
-    return tuple(found)
-
-
 def _package_prefix(key: str) -> str:
     path = Path(key)
     return str(path.parent if path.name == "__init__.py" else path) + "/"
@@ -459,46 +441,6 @@ def _folders_between(root: Path, folder: Path) -> Iterator[Path]:
     while folder != root and root in folder.parents:
         yield folder
         folder = folder.parent
-
-
-# The module and the names of every import statement, nested ones included, read from the bytes.
-_IMPORT_LINE = re.compile(
-    rb"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))", re.M
-)
-_WORD = re.compile(rb"\w+")
-
-
-def _import_statements(data: bytes) -> list[tuple[bytes, list[bytes]]]:
-    """(module, names) of every import statement: `from a.b import c` -> (b"a.b", [b"c"]),
-    `import a.b, c` -> (b"", [b"a.b", b"c"])."""
-    found = []
-    for match in _IMPORT_LINE.finditer(data):
-        module, imported, plain = match.groups()
-        items = (imported or plain or b"").strip(b"()").split(b",")
-        found.append((module or b"", [item.split()[0] for item in items if item.split()]))
-    return found
-
-
-def imports_modal(data: bytes | None) -> bool:
-    """An import statement of the module names `modal` (`import modal`, `from modal.gpu import A100`);
-    a comment about a modal dialog does not count."""
-    if data is None or b"modal" not in data:
-        return False
-    for module, names in _import_statements(data):
-        tops = [module.split(b".")[0]] if module else [n.split(b".")[0] for n in names]
-        if b"modal" in tops:
-            return True
-    return False
-
-
-def _imported_words(data: bytes | None) -> frozenset[bytes]:
-    """Every identifier an import statement of the module names (`from a.b import c` -> a, b, c)."""
-    found: set[bytes] = set()
-    for match in _IMPORT_LINE.finditer(data or b""):
-        for group in match.groups():
-            if group:
-                found.update(_WORD.findall(group))
-    return frozenset(found)
 
 
 def project_root(path: Path) -> Path:

@@ -16,7 +16,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 import libcst as cst
 
 from migrate.discover import discover, display_path, resolved
-from migrate.index import ProjectIndex, imports_modal, project_root
+from migrate.import_text import imports_modal
+from migrate.index import ProjectIndex, project_root
 from migrate.model import NOTHING_HIDDEN, Hidden, Origin, ProjectFacts, Rule
 from migrate.read import ReadError, read_bytes
 from migrate.names import module_key

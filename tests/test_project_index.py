@@ -14,7 +14,8 @@ import pytest
 from helpers import fixture_projects, run_paths
 from migrate.discover import discover
 from migrate.imports import ImportTable
-from migrate.index import ProjectIndex, imports_modal
+from migrate.import_text import imports_modal
+from migrate.index import ProjectIndex
 from migrate.names import APP, module_key
 from migrate.pipeline import Options, process_paths
 from rules import ALL_RULES

@@ -1,0 +1,66 @@
+"""Import statements read from a module's bytes, without resolving them: what the project index
+walks when it must decide, before parsing anything, whether a file can lead to Modal."""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+
+STAR = re.compile(rb"import\s+\*")
+
+
+@lru_cache(maxsize=1024)
+def all_imports(data: bytes) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
+    """Every import statement of a module, nested ones included: (module, level, names imported)."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return ()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, 0, ()) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.module or "", node.level, tuple(alias.name for alias in node.names)))
+    return tuple(found)
+
+
+# The module and the names of every import statement, nested ones included, read from the bytes.
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))", re.M
+)
+_WORD = re.compile(rb"\w+")
+
+
+def import_statements(data: bytes) -> list[tuple[bytes, list[bytes]]]:
+    """(module, names) of every import statement: `from a.b import c` -> (b"a.b", [b"c"]),
+    `import a.b, c` -> (b"", [b"a.b", b"c"])."""
+    found = []
+    for match in _IMPORT_LINE.finditer(data):
+        module, imported, plain = match.groups()
+        items = (imported or plain or b"").strip(b"()").split(b",")
+        found.append((module or b"", [item.split()[0] for item in items if item.split()]))
+    return found
+
+
+def imports_modal(data: bytes | None) -> bool:
+    """An import statement of the module names `modal` (`import modal`, `from modal.gpu import A100`);
+    a comment about a modal dialog does not count."""
+    if data is None or b"modal" not in data:
+        return False
+    for module, names in import_statements(data):
+        tops = [module.split(b".")[0]] if module else [n.split(b".")[0] for n in names]
+        if b"modal" in tops:
+            return True
+    return False
+
+
+def imported_words(data: bytes | None) -> frozenset[bytes]:
+    """Every identifier an import statement of the module names (`from a.b import c` -> a, b, c)."""
+    found: set[bytes] = set()
+    for match in _IMPORT_LINE.finditer(data or b""):
+        for group in match.groups():
+            if group:
+                found.update(_WORD.findall(group))
+    return frozenset(found)
