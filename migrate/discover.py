@@ -46,7 +46,7 @@ def discover(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = Non
 @lru_cache(maxsize=None)
 def resolved(path: Path) -> Path:
     """`path.resolve()`, once per path a run meets (each costs a system call per path component);
-    a run starts with `resolved.cache_clear()`."""
+    a run starts with `start_run()`."""
     return path.resolve()
 
 
@@ -56,7 +56,8 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            tree, candidates = path, _not_ignored(path, sorted(_walk(path, exclude, found)))
+            tree, (candidates, temporaries) = path, _listing(path, exclude)
+            found.temporaries.extend(temporaries)
         else:
             tree, candidates = _tree_of(path), [path]
             found.temporaries.extend(_temporaries_of(path))
@@ -66,6 +67,20 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
                 seen.add(resolved(real))
                 found.files.append(real)
     return found
+
+
+def start_run() -> None:
+    """Forget what earlier runs saw of the file system (resolved paths, folder listings)."""
+    resolved.cache_clear()
+    _listing.cache_clear()
+
+
+@lru_cache(maxsize=None)  # the project index and the cache list the tree the run itself walked
+def _listing(root: Path, exclude: Callable[[Path], bool] | None) -> tuple[list[Path], list[Path]]:
+    """The source files under a folder that git does not ignore, and the stale temporaries seen."""
+    found = Discovery()
+    files = _not_ignored(root, sorted(_walk(root, exclude, found)))
+    return files, found.temporaries
 
 
 def _walk(root: Path, exclude: Callable[[Path], bool] | None, found: Discovery) -> Iterator[Path]:

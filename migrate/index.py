@@ -20,7 +20,6 @@ import one of them by name) decides which of them are read with `ast`.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -273,7 +272,7 @@ class ProjectIndex:
         word = origin[1].encode()
         for key, entry in list(self.all_modules().items()):
             data = entry.data
-            if key == origin[0] or data is None or (word not in data and not STAR.search(data)) or not self.relevant(key):
+            if key == origin[0] or data is None or not self.relevant(key) or (word not in data and not STAR.search(data)):
                 continue  # a use names the app, unless a star import brings it: no need to resolve the module
             names = self.names(key)
             if any(origin in names.origins.get(local, ()) for local in names.meanings):
@@ -397,9 +396,12 @@ class ProjectIndex:
         return relevant
 
     def _words(self, entry: ModuleEntry) -> set[bytes]:
-        """What an importer must write to reach this module: its stem and its folders' names."""
-        relative = entry.path.relative_to(self.root)
-        return {part.removesuffix(".py").encode() for part in relative.parts if part != "__init__.py"}
+        """What an importer must write to reach this module: its stem (a package: its folder's
+        name). A module reached only through its package (`from pkg import sub`, then `sub.mod`)
+        is imported by that package, which the fixpoint then finds by its own name; the folders'
+        names alone would make every `from .services import x` of a tree relevant."""
+        path = entry.path.parent if entry.path.name == "__init__.py" else entry.path
+        return {path.name.removesuffix(".py").encode()}
 
 
 @dataclass
@@ -466,10 +468,9 @@ def _project_root(folder: Path, is_dir: bool) -> Path:
 
 @lru_cache(maxsize=None)
 def _git_toplevel(folder: Path) -> Path | None:
-    try:
-        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if top.returncode == 0 and top.stdout.strip():
-        return Path(top.stdout.strip()).resolve()
-    return None
+    """The work tree holding the folder: the closest folder with a `.git` entry (a folder, or the
+    file of a submodule or worktree), as git finds it; asked of every folder of a tree, so one
+    `stat` per folder, with the parent's answer reused, instead of a `git` process each."""
+    if (folder / ".git").exists():
+        return folder
+    return None if folder.parent == folder else _git_toplevel(folder.parent)

@@ -21,7 +21,7 @@ import libcst as cst
 from migrate.apply import Located, TextEdit, run_rules, text_edits
 from migrate.cache import RunCache
 from migrate.crash import internal_error
-from migrate.discover import display_path, find, resolved
+from migrate.discover import display_path, find, start_run
 from migrate.parse import ParseFailure, broken_by_rewrite, parse_bytes, rewrite_problem
 from migrate.prefilter import applicable, could_change
 from migrate.project import Project, Source, build_project
@@ -88,7 +88,7 @@ class FileResult:
 
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
     """Process every file under `paths`; a first pass lets files learn what the others plan."""
-    resolved.cache_clear()  # a run sees the file system as it is now
+    start_run()  # a run sees the file system as it is now
     found = find(paths, options.exclude)
     files = found.files
     for link, reason in found.skipped:
@@ -283,6 +283,8 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
     result.notes = [_diagnostic(loc, options) for loc in outcome.notes]
     result.fixed = outcome.fixed
     result.renames = {new: old for loc in outcome.found if loc.finding.fix for new, old in loc.finding.fix.renames}
+    if outcome.module is module:  # nothing was fixed: an unchanged tree renders its own bytes
+        return result
     rendered = render(outcome.module, parsed)
     new = data if rendered == parsed else rendered if source.cut is None else splice(source.cut, rendered)
     if new is None:  # a fix moved or dropped a left-out statement: run the whole file

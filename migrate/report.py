@@ -135,8 +135,11 @@ def render_full(
     from rich.text import Text
 
     for result in results:
+        shown = entries([result], mode)
+        if not shown:
+            continue  # nothing to show: the file is not read again
         source = _source_lines(result.path) if _excerpt_matches_disk(result, mode) else None
-        for e in entries([result], mode):
+        for e in shown:
             if e.is_error and not errors:
                 continue
             console.print(_full_header(e), soft_wrap=True, highlight=False)

@@ -90,7 +90,7 @@ def imported_uses(ctx: ModuleContext, target: Converted) -> ImportedUses:
     lookup = ctx.facts.lookup
     if lookup is None:
         return found
-    if target.function not in ctx.index.names and target.function not in ctx.shared("code", lambda c: c.module.code):
+    if target.function not in ctx.index.names and target.function.encode() not in _text(ctx):
         return found
     found.lookup_call = unreadable_lookup_call(ctx, target.function)
     found.parents = ctx.parents
@@ -121,3 +121,10 @@ def _references(ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias
         if assignment.node is node:
             found += [r.node for r in assignment.references if isinstance(r.node, cst.Name)]
     return found
+
+
+def _text(ctx: ModuleContext) -> bytes:
+    """The whole file's bytes (a name in a string counts), or the rendered tree once fixes changed it."""
+    if ctx.source is not None:
+        return ctx.source
+    return ctx.shared("code", lambda c: c.module.bytes)
