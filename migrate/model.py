@@ -114,6 +114,9 @@ class NodeIndex:
     attributes: tuple[cst.Attribute, ...]
     import_froms: tuple[cst.ImportFrom, ...]
     with_items: tuple[cst.WithItem, ...]
+    subscripts: tuple[cst.Subscript, ...]
+    except_handlers: tuple[cst.ExceptHandler, ...]
+    class_defs: tuple[cst.ClassDef, ...]
     names: frozenset[str]  # every identifier in the module
     parents: Mapping[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # node -> the node holding it
 
@@ -129,6 +132,9 @@ class NodeIndex:
             tuple(found[cst.Attribute]),  # type: ignore[arg-type]
             tuple(found[cst.ImportFrom]),  # type: ignore[arg-type]
             tuple(found[cst.WithItem]),  # type: ignore[arg-type]
+            tuple(found[cst.Subscript]),  # type: ignore[arg-type]
+            tuple(found[cst.ExceptHandler]),  # type: ignore[arg-type]
+            tuple(found[cst.ClassDef]),  # type: ignore[arg-type]
             frozenset(walker.names) | hidden,
             walker.parents,
         )
@@ -139,7 +145,8 @@ class _Indexer(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.found: dict[type, list[cst.CSTNode]] = {
-            cst.Decorator: [], cst.Call: [], cst.Attribute: [], cst.ImportFrom: [], cst.WithItem: []
+            cst.Decorator: [], cst.Call: [], cst.Attribute: [], cst.ImportFrom: [], cst.WithItem: [],
+            cst.Subscript: [], cst.ExceptHandler: [], cst.ClassDef: [],
         }
         self.names: set[str] = set()
         self.parents: dict[cst.CSTNode, cst.CSTNode] = {}

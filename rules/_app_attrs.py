@@ -62,15 +62,7 @@ def _bucket(ctx: ModuleContext, node: cst.Attribute, entry: StoredObject) -> lis
 
 def app_subscripts(ctx: ModuleContext) -> list[cst.Subscript]:
     """`stub["x"]` reads and writes: an App has no items."""
-    found: list[cst.Subscript] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Subscript(self, node: cst.Subscript) -> None:
-            if ctx.names.qualify(node.value) == APP:
-                found.append(node)
-
-    ctx.module.visit(Collector())
-    return found
+    return [node for node in ctx.index.subscripts if ctx.names.qualify(node.value) == APP]
 
 
 def module_statement(ctx: ModuleContext, node: cst.CSTNode) -> cst.SimpleStatementLine | None:

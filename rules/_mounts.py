@@ -29,7 +29,11 @@ TIGHT = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
 
 def mount_name(ctx: ModuleContext, expr: cst.BaseExpression) -> str | None:
     """`modal.Mount...` for a name bound to Modal's Mount (also through `modal.mount`), else None."""
-    qualified = ctx.names.qualify(expr)
+    return mount_meaning(ctx.names.qualify(expr))
+
+
+def mount_meaning(qualified: str | None) -> str | None:
+    """`mount_name` for a qualified name."""
     if qualified is None:
         return None
     if qualified == "modal.mount" or qualified.startswith("modal.mount.Mount"):

@@ -279,15 +279,7 @@ def _is_mixin(ctx: ModuleContext, expr: cst.BaseExpression) -> bool:
 
 
 def _mixin_classes(ctx: ModuleContext) -> list[cst.ClassDef]:
-    found: list[cst.ClassDef] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_ClassDef(self, node: cst.ClassDef) -> None:
-            if any(_is_mixin(ctx, arg.value) for arg in node.bases):
-                found.append(node)
-
-    ctx.module.visit(Collector())
-    return found
+    return [node for node in ctx.index.class_defs if any(_is_mixin(ctx, arg.value) for arg in node.bases)]
 
 
 def _mixin_uses(ctx: ModuleContext) -> list[cst.CSTNode]:

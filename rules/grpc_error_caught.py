@@ -59,9 +59,7 @@ class GrpcErrorCaught(Rule):
     TOKENS = (b"GRPCError",)
 
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
-        finder = _Handlers()
-        ctx.module.visit(finder)
-        for handler in finder.found:
+        for handler in ctx.index.except_handlers:
             caught = handler.type
             names = caught.elements if isinstance(caught, cst.Tuple) else [caught] if caught is not None else []
             for element in names:
@@ -103,15 +101,6 @@ class GrpcErrorCaught(Rule):
             """,
         ),
     ]
-
-
-class _Handlers(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[cst.ExceptHandler] = []
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self.found.append(node)
 
 
 def _grpc_error(ctx: ModuleContext, expr: cst.BaseExpression) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import libcst as cst
@@ -10,7 +11,7 @@ from migrate.model import Finding, FixSafety, Invalid, ModuleContext, Rule, Vali
 from migrate.names import APP_FACTORIES
 from rules._images import is_image
 from rules._mount_variables import Variable, mount_variables
-from rules._mounts import DOCS, keyword, mount_name, mount_owners
+from rules._mounts import DOCS, keyword, mount_meaning, mount_name, mount_owners
 
 
 class MountRemoved(Rule):
@@ -58,8 +59,7 @@ class MountRemoved(Rule):
     def check(self, ctx: ModuleContext) -> Iterator[Finding]:
         handled = {id(arg) for call in mount_owners(ctx) if (arg := keyword(call, "mounts")) is not None}
         handled |= {id(v.assign) for v in mount_variables(ctx).values() if isinstance(v, Variable)}  # MOD601 converts them
-        finder = _MountUses(ctx, handled)
-        ctx.module.visit(finder)
+        finder = _mount_uses(ctx, handled)
         for node in finder.mount_uses:
             yield self.finding(node, None)
         for arg, owner in finder.app_mounts:
@@ -135,56 +135,66 @@ OWNER_IMAGE = {
 }
 
 
-class _MountUses(cst.CSTVisitor):
-    """The outermost expressions naming `modal.Mount`, outside imports and MOD601's `mounts=`."""
+@dataclass
+class _MountUses:
+    mount_uses: list[cst.CSTNode] = field(default_factory=list)
+    app_mounts: list[tuple[cst.Arg, str]] = field(default_factory=list)
+    copy_mounts: list[cst.CSTNode] = field(default_factory=list)
 
-    def __init__(self, ctx: ModuleContext, handled: set[int]) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.handled = handled
-        self.mount_uses: list[cst.CSTNode] = []
-        self.app_mounts: list[tuple[cst.Arg, str]] = []
-        self.copy_mounts: list[cst.CSTNode] = []
 
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
+def _mount_uses(ctx: ModuleContext, handled: set[int]) -> _MountUses:
+    """The outermost expressions naming `modal.Mount`, outside imports and MOD601's `mounts=`.
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
+    Read off the index's parents map, which holds every node in walk order (cheaper than a
+    visitor's walk): a node counts only if no node around it stops the walk into it."""
+    found = _MountUses()
+    wanted = {name for name in ctx.index.names if mount_meaning(ctx.names.meaning(name)) is not None}
+    closed: set[cst.CSTNode] = set()  # nodes the walk does not reach
+    reported: set[cst.CSTNode] = set()  # attributes reported whole: the walk stops at them
+    for node, parent in ctx.parents.items():
+        if parent in closed or _stops(parent, node, handled, reported):
+            closed.add(node)
+        elif type(node) is cst.Name:
+            if node.value in wanted:  # type: ignore[attr-defined]
+                found.mount_uses.append(node)
+        elif isinstance(node, cst.Attribute):
+            if mount_name(ctx, node) is not None:
+                found.mount_uses.append(node)
+                reported.add(node)
+        elif isinstance(node, cst.Call):
+            _mounts_call(ctx, node, handled, found)
+    return found
 
-    def visit_Assign(self, node: cst.Assign) -> bool:
-        return id(node) not in self.handled
 
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        if id(node) not in self.handled:
-            node.value.visit(self)  # not the keyword: `f(Mount=1)` names no Mount
-        return False
+def _stops(parent: cst.CSTNode, node: cst.CSTNode, handled: set[int], reported: set[cst.CSTNode]) -> bool:
+    """The walk does not go from `parent` into `node`: not into imports, MOD601's assignments and
+    arguments, an argument's keyword (`f(Mount=1)` names no Mount), or an attribute's name (`x.Mount`)."""
+    if isinstance(parent, (cst.Import, cst.ImportFrom)):
+        return True
+    if isinstance(parent, cst.Assign):
+        return id(parent) in handled
+    if isinstance(parent, cst.Arg):
+        return id(parent) in handled or node is not parent.value
+    if isinstance(parent, cst.Attribute):
+        return parent in reported or node is not parent.value
+    return False
 
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "copy_mount" and is_image(self.ctx, func.value):
-            self.copy_mounts.append(func.attr)
-        arg = keyword(node, "mounts")
-        owner = self._mounts_owner(node) if arg is not None and id(arg) not in self.handled else None
-        if arg is not None and owner is not None:
-            self.app_mounts.append((arg, owner))
-            self.handled.add(id(arg))  # one finding for the argument, not one more per Mount in it
 
-    def _mounts_owner(self, node: cst.Call) -> str | None:
-        func = node.func
-        if self.ctx.names.qualify(func) in APP_FACTORIES:
-            return "the app"
-        if isinstance(func, cst.Attribute) and func.attr.value == "run_function" and is_image(self.ctx, func.value):
-            return "`Image.run_function`"
-        return None
+def _mounts_call(ctx: ModuleContext, node: cst.Call, handled: set[int], found: _MountUses) -> None:
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "copy_mount" and is_image(ctx, func.value):
+        found.copy_mounts.append(func.attr)
+    arg = keyword(node, "mounts")
+    owner = _mounts_owner(ctx, node) if arg is not None and id(arg) not in handled else None
+    if arg is not None and owner is not None:
+        found.app_mounts.append((arg, owner))
+        handled.add(id(arg))  # one finding for the argument, not one more per Mount in it
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        if mount_name(self.ctx, node) is not None:
-            self.mount_uses.append(node)
-        else:
-            node.value.visit(self)  # not the attribute's name: `x.Mount` is not Modal's
-        return False
 
-    def visit_Name(self, node: cst.Name) -> None:
-        if mount_name(self.ctx, node) is not None:
-            self.mount_uses.append(node)
+def _mounts_owner(ctx: ModuleContext, node: cst.Call) -> str | None:
+    func = node.func
+    if ctx.names.qualify(func) in APP_FACTORIES:
+        return "the app"
+    if isinstance(func, cst.Attribute) and func.attr.value == "run_function" and is_image(ctx, func.value):
+        return "`Image.run_function`"
+    return None
