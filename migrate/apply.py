@@ -8,12 +8,13 @@ the new tree until no fix applies, as ruff does.
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from migrate.model import Rule
 from migrate.suppress import Suppressions, skips_file
@@ -55,10 +56,11 @@ def check(
     facts: ProjectFacts | None = None,
     source: bytes | None = None,
     hidden: Hidden = NOTHING_HIDDEN,
-) -> list[Finding]:
+) -> tuple[list[Finding], ModuleContext]:
+    """The rules' findings, and the context they shared (its node index knows each node's parent)."""
     enabled = frozenset(rule.CODE for rule in rules)
     ctx = ModuleContext(module, enabled, project=project, facts=facts or ProjectFacts(), source=source, hidden=hidden)
-    return [finding for rule in rules for finding in rule.check(ctx)]
+    return [finding for rule in rules for finding in rule.check(ctx)], ctx
 
 
 def run_rules(
@@ -72,6 +74,7 @@ def run_rules(
     text: str | None = None,
     source: bytes | None = None,
     hidden: Hidden = NOTHING_HIDDEN,
+    parsed: bytes | None = None,
 ) -> Outcome:
     """Findings of `rules` on `module`, and with `fix` the module after applying their fixes.
 
@@ -79,15 +82,17 @@ def run_rules(
     `# modal-upgrade: skip-file` is left alone. `text` is the module's source when the caller has
     it (rendering a tree to find its comments costs as much as parsing it). A cut tree
     (`migrate.spans`) comes with the whole file's `source` and what it left out (`hidden`).
+    `parsed`: the bytes `module` was parsed from, when the caller has them (findings are then
+    located statement by statement, not by rendering the whole tree).
     """
     text = module.code if text is None else text
     if skips_file(text):
         return Outcome(module, [], [])
     noqa = Suppressions.of(text)
-    findings = check(module, rules, project, facts, source, hidden)
+    findings, ctx = check(module, rules, project, facts, source, hidden)
     if noqa is not None:
         findings = noqa.keep(module, findings, record=True)
-    found = locate(module, findings) + _unused_noqa(noqa, rules)
+    found = locate(module, findings, ctx.parents, parsed) + _unused_noqa(noqa, rules)
     if not fix:
         return Outcome(module, found, found)
     fixed: Counter[str] = Counter()
@@ -98,7 +103,7 @@ def run_rules(
         if not applied:
             break
         fixed.update(f.code for f in applied)
-        findings = check(current, rules, project, facts, hidden=hidden)
+        findings, _ = check(current, rules, project, facts, hidden=hidden)
         if noqa is not None:
             findings = noqa.keep(current, findings, record=False)
     if current is module:
@@ -119,15 +124,84 @@ def _unused_noqa(noqa: Suppressions | None, rules: Sequence[Rule]) -> list[Locat
     ]
 
 
-def locate(module: cst.Module, findings: list[Finding]) -> list[Located]:
+def locate(
+    module: cst.Module,
+    findings: list[Finding],
+    parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None,
+    parsed: bytes | None = None,
+) -> list[Located]:
+    """Each finding with its span. With the node's `parents` and the bytes the tree was `parsed`
+    from, only the top-level statements holding findings are rendered (each on its own, its lines
+    shifted to where stdlib `ast` says the statement starts); otherwise the whole tree is."""
     if not findings:
         return []
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    spans = _statement_spans(module, findings, parents, parsed) if parents is not None and parsed is not None else None
+    if spans is None:
+        spans = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     located = []
     for finding in findings:
-        span = positions[finding.node]
+        span = spans[finding.node]
         located.append(Located(finding, span.start.line, span.start.column + 1, span.end.line, span.end.column + 1))
     return sorted(located, key=lambda loc: (loc.line, loc.column, loc.code))
+
+
+def _statement_spans(
+    module: cst.Module, findings: list[Finding], parents: Mapping[cst.CSTNode, cst.CSTNode], parsed: bytes
+) -> dict[cst.CSTNode, CodeRange] | None:
+    """The spans of the findings' nodes, or None when a node is not inside a top-level statement
+    or the statements' lines cannot be read (the caller then renders the whole tree)."""
+    holders: dict[int, list[cst.CSTNode]] = {}
+    places = {id(stmt): i for i, stmt in enumerate(module.body)}
+    for finding in findings:
+        top = _top_statement(finding.node, parents, module)
+        if top is None:
+            return None
+        holders.setdefault(places[id(top)], []).append(finding.node)
+    starts = statement_lines(parsed, len(module.body))
+    if starts is None:
+        return None
+    spans: dict[cst.CSTNode, CodeRange] = {}
+    for index, nodes in holders.items():
+        statement = module.body[index]
+        alone = MetadataWrapper(module.with_changes(header=(), body=(statement,), footer=()), unsafe_skip_copy=True)
+        positions = alone.resolve(PositionProvider)
+        shift = starts[index] - positions[statement].start.line
+        for node in nodes:
+            span = positions[node]
+            spans[node] = CodeRange(CodePosition(span.start.line + shift, span.start.column), CodePosition(span.end.line + shift, span.end.column))
+    return spans
+
+
+def _top_statement(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode], module: cst.Module) -> cst.CSTNode | None:
+    while node in parents:
+        parent = parents[node]
+        if parent is module:
+            return node
+        node = parent
+    return None
+
+
+def statement_lines(data: bytes, count: int) -> list[int] | None:
+    """The first line of each top-level statement as libcst counts them (simple statements joined
+    by `;` are one), from stdlib `ast`; None when that does not give `count` statements."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    starts: list[int] = []
+    end = 0  # the last line of the previous simple statement
+    for stmt in tree.body:
+        compound = isinstance(stmt, _COMPOUND)
+        if compound or stmt.lineno != end:
+            starts.append(stmt.lineno)
+        end = 0 if compound else stmt.end_lineno or stmt.lineno
+    return starts if len(starts) == count else None
+
+
+_COMPOUND = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
+    ast.With, ast.AsyncWith, ast.Try, ast.Match, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
+)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ A file that cannot be read or parsed yields a result with the error and the run 
 from __future__ import annotations
 
 import ast
+import gc
 import multiprocessing
 import signal
 import sys
 import warnings
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Literal
@@ -88,6 +90,27 @@ class FileResult:
 
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
     """Process every file under `paths`; a first pass lets files learn what the others plan."""
+    with _collector_tuned():
+        yield from _process_paths(paths, options)
+
+
+@contextmanager
+def _collector_tuned() -> Iterator[None]:
+    """Syntax trees are millions of small objects, without cycles (reference counting frees them):
+    with CPython's default thresholds the cycle collector runs every 700 allocations and traverses
+    every live object again and again (a quarter of a run's time here). The objects alive when the
+    run starts are set aside, and young objects are collected ten times less often."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
     start_run()  # a run sees the file system as it is now
     found = find(paths, options.exclude)
     files = found.files
@@ -273,7 +296,7 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
         text = data.decode(module.encoding, errors="replace") if marked else ""
         outcome = run_rules(
             module, rules, fix=options.mode != "check", unsafe=options.unsafe_fixes, project=view, facts=facts,
-            text=text, source=data, hidden=source.hidden,
+            text=text, source=data, hidden=source.hidden, parsed=parsed,
         )
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = internal_error(exc)
