@@ -15,6 +15,7 @@ from libcst.metadata import GlobalScope, ScopeProvider
 
 from migrate.names import APP
 from migrate.model import ModuleContext
+from rules._light_scope import module_level_bindings
 
 # Constructors that give a lazy handle to a Modal object, by type.
 HANDLE_TYPES = frozenset({"Function", "Cls", "Dict", "Queue", "Volume", "Secret", "NetworkFileSystem", "Image", "SharedVolume"})
@@ -98,6 +99,14 @@ def _module_bindings(ctx: ModuleContext, name: cst.Name) -> list[cst.CSTNode] | 
     """The module-level statements binding `name` where it is read, or None if a local binding may win."""
     if not ctx.table.of(name.value):
         return None  # bound by no module-level statement: no scope analysis needed to say so
+    light = module_level_bindings(ctx, name)
+    if light is not None:
+        return light or None
+    return scope_bindings(ctx, name)
+
+
+def scope_bindings(ctx: ModuleContext, name: cst.Name) -> list[cst.CSTNode] | None:
+    """`_module_bindings` by libcst's scope analysis."""
     scope = ctx.metadata.resolve(ScopeProvider).get(name)
     if scope is None:
         return None
