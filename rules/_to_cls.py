@@ -142,12 +142,11 @@ class _Uses:
 
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
-        self.scope = ctx.scope
         self.parents = ctx.parents
 
     def references(self, function: cst.FunctionDef) -> list[cst.Name]:
-        assert self.scope is not None
-        return [r.node for a in self.scope[function.name.value] if a.node is function for r in a.references
+        scope = self.ctx.scope  # resolved only here: a module whose conversions are all declined needs none
+        return [r.node for a in scope[function.name.value] if a.node is function for r in a.references
                 if isinstance(r.node, cst.Name)]
 
     def problem(self, conversion: Conversion) -> str | None:

@@ -149,21 +149,33 @@ def _mount_uses(ctx: ModuleContext, handled: set[int]) -> _MountUses:
     visitor's walk): a node counts only if no node around it stops the walk into it."""
     found = _MountUses()
     wanted = {name for name in ctx.index.names if mount_meaning(ctx.names.meaning(name)) is not None}
+    attributes = {node for node in ctx.index.attributes if mount_name(ctx, node) is not None}
+    calls = {node for node in ctx.index.calls if _about_mounts(node)}
+    if not (wanted or attributes or calls):
+        return found  # nothing the walk could report
     closed: set[cst.CSTNode] = set()  # nodes the walk does not reach
     reported: set[cst.CSTNode] = set()  # attributes reported whole: the walk stops at them
     for node, parent in ctx.parents.items():
-        if parent in closed or _stops(parent, node, handled, reported):
+        if parent in closed or (type(parent) in _STOPPERS and _stops(parent, node, handled, reported)):
             closed.add(node)
         elif type(node) is cst.Name:
             if node.value in wanted:  # type: ignore[attr-defined]
                 found.mount_uses.append(node)
-        elif isinstance(node, cst.Attribute):
-            if mount_name(ctx, node) is not None:
-                found.mount_uses.append(node)
-                reported.add(node)
-        elif isinstance(node, cst.Call):
-            _mounts_call(ctx, node, handled, found)
+        elif node in attributes:
+            found.mount_uses.append(node)
+            reported.add(node)
+        elif node in calls:
+            _mounts_call(ctx, node, handled, found)  # type: ignore[arg-type]
     return found
+
+
+def _about_mounts(node: cst.Call) -> bool:
+    """A call `_mounts_call` may report: `.copy_mount(...)`, or one given `mounts=`."""
+    func = node.func
+    return (isinstance(func, cst.Attribute) and func.attr.value == "copy_mount") or keyword(node, "mounts") is not None
+
+
+_STOPPERS = frozenset({cst.Import, cst.ImportFrom, cst.Assign, cst.Arg, cst.Attribute})  # what `_stops` may stop at
 
 
 def _stops(parent: cst.CSTNode, node: cst.CSTNode, handled: set[int], reported: set[cst.CSTNode]) -> bool:
