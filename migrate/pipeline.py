@@ -16,7 +16,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 import libcst as cst
 
@@ -26,7 +26,7 @@ from migrate.crash import internal_error
 from migrate.discover import display_path, find, start_run
 from migrate.parse import ParseFailure, broken_by_rewrite, parse_bytes, rewrite_problem
 from migrate.prefilter import applicable, could_change
-from migrate.project import Project, Source, build_project
+from migrate.project import FanOut, Project, R, Source, T, build_project, one_by_one
 from migrate.read import ReadError, read_bytes
 from migrate.render import render, unified_diff
 from migrate.spans import cut, splice
@@ -125,7 +125,7 @@ def _process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResu
         yield from (_finish(result, options) for result in replayed)
         return
     readable = {path: source for path, source in sources.items() if source.error is None}
-    project = build_project(readable, options.rules, _parse_or_none, _requested(options), options.exclude)
+    project = build_project(readable, options.rules, _parse_or_none, _requested(options), options.exclude, _fan_out(options.jobs))
     results = []
     for result in _results(files, sources, options, project):
         results.append(_finish(result, options))
@@ -181,6 +181,32 @@ def _in_workers(todo: list[Path], sources: dict[Path, Source], options: Options,
             yield from pool.imap(_in_worker, todo, chunk)
     finally:
         _RUN = None
+
+
+_TASK: Callable[[Any], Any] | None = None  # what `_fan_out`'s workers run, inherited by fork
+
+
+def _fan_out(jobs: int) -> FanOut:
+    """A planner's map over files, in `jobs` worker processes forked for it (results in order)."""
+
+    def fan_out(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        global _TASK
+        if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return one_by_one(function, items)
+        _TASK = function
+        chunk = max(1, min(16, len(items) // (jobs * 8)))
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(items)), _worker_started) as pool:
+                return pool.map(_run_task, items, chunk)
+        finally:
+            _TASK = None
+
+    return fan_out  # type: ignore[return-value]
+
+
+def _run_task(item: Any) -> Any:
+    assert _TASK is not None
+    return _TASK(item)
 
 
 def _worker_started() -> None:

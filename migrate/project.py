@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
 import libcst as cst
 
@@ -22,6 +22,10 @@ from migrate.model import NOTHING_HIDDEN, Hidden, Origin, ProjectFacts, Rule
 from migrate.read import ReadError, read_bytes
 from migrate.names import module_key
 from migrate.spans import Cut
+
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Source:
@@ -74,6 +78,13 @@ def import_root(path: Path) -> str:
     return str(folder)
 
 
+FanOut = Callable[[Callable[[T], R], Sequence[T]], list[R]]
+
+
+def one_by_one(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    return [function(item) for item in items]
+
+
 @dataclass
 class Project:
     """What the project stage hands the rules stage: per file, its facts and its planners' view."""
@@ -81,6 +92,9 @@ class Project:
     facts: dict[Path, ProjectFacts] = field(default_factory=dict)
     views: dict[Path, object] = field(default_factory=dict)
     indexes: list[ProjectIndex] = field(default_factory=list)
+    # How a planner maps a function over files: in worker processes when the run has them (the
+    # function and the project reach them by fork; items and results must pickle), in order.
+    fan_out: FanOut = one_by_one  # type: ignore[assignment]
 
     def facts_of(self, path: Path) -> ProjectFacts:
         """The facts of a file of the run, or of another file of an indexed project."""
@@ -128,9 +142,10 @@ def build_project(
     parse: Callable[[bytes], cst.Module | None],
     requested: Mapping[Path, frozenset[str]] | None = None,
     exclude: Callable[[Path], bool] | None = None,
+    fan_out: FanOut = one_by_one,  # type: ignore[assignment]
 ) -> Project:
     """Index the projects the files of the run belong to, then plan what crosses files."""
-    project = Project()
+    project = Project(fan_out=fan_out)
     by_root: dict[Path, list[Path]] = {}
     for path in sources:
         by_root.setdefault(project_root(path), []).append(path)

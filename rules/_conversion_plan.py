@@ -54,22 +54,33 @@ def build_views(
 
 
 def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozenset[str], wanted: Mapping[Path, frozenset[str]]) -> dict[Key, Converted]:
-    planned = {}
-    for path, source in sources.items():
-        if (b".function" not in source.data and not wanted[path]) or path.suffix not in (".py", ".pyi"):
-            continue  # every conversion starts from an `@app.function` (or asks for one)
-        if source.module is None:
-            continue
-        key = str(resolved(path))
-        view = ProjectView(key, requested=wanted[path]) if wanted[path] else None
-        facts = project.facts_of(path)
-        for c in conversions(ModuleContext(source.module, enabled, project=view, facts=facts, source=source.data, hidden=source.hidden)):
-            if c.reason is None:
-                is_async = c.function.asynchronous is not None
-                shown = project.import_name(path)
-                planned[(key, c.name)] = Converted(key, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async, shown)
-        source.release()  # parsed again when its turn comes: the plan needs only the records
-    return planned
+    """The conversions every file plans, each file planned on its own (in worker processes when
+    the run has them: parsing and analysing the candidates is most of the project stage)."""
+    candidates = [
+        path for path, source in sources.items()
+        if (b".function" in source.data or wanted[path]) and path.suffix in (".py", ".pyi")
+    ]  # every conversion starts from an `@app.function` (or asks for one)
+
+    def plan(path: Path) -> list[tuple[Key, Converted]]:
+        return _file_plan(project, path, sources[path], enabled, wanted[path])
+
+    return {key: converted for found in project.fan_out(plan, candidates) for key, converted in found}
+
+
+def _file_plan(project: Project, path: Path, source: Source, enabled: frozenset[str], wanted: frozenset[str]) -> list[tuple[Key, Converted]]:
+    if source.module is None:
+        return []
+    key = str(resolved(path))
+    view = ProjectView(key, requested=wanted) if wanted else None
+    ctx = ModuleContext(source.module, enabled, project=view, facts=project.facts_of(path), source=source.data, hidden=source.hidden)
+    found = []
+    for c in conversions(ctx):
+        if c.reason is None:
+            is_async = c.function.asynchronous is not None
+            shown = project.import_name(path)
+            found.append(((key, c.name), Converted(key, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async, shown)))
+    source.release()  # parsed again when its turn comes: the plan needs only the records
+    return found
 
 
 def _mentions(data: bytes, planned: Mapping[Key, Converted]) -> bool:

@@ -68,3 +68,14 @@ def test_version_answers_without_loading_the_command_line_library() -> None:
     probe = "import sys; sys.argv = ['migrate', '--version']; from migrate.entry import main; main(); print('typer' in sys.modules, 'libcst' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out[:2] == ["modal-upgrade", __import__("migrate").__version__] and out[2:] == ["False", "False"]
+
+
+def test_planners_fan_out_to_worker_processes_in_order() -> None:
+    import os
+
+    from migrate.pipeline import _fan_out
+
+    found = _fan_out(2)(lambda item: (item, os.getpid()), list(range(40)))
+    assert [item for item, _ in found] == list(range(40))  # in order, like the one-process map
+    assert os.getpid() not in {pid for _, pid in found}  # each item ran in a worker
+    assert {pid for _, pid in _fan_out(1)(lambda item: (item, os.getpid()), [1, 2])} == {os.getpid()}
