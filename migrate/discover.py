@@ -43,11 +43,16 @@ def discover(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = Non
     yield from find(paths, exclude).files
 
 
-@lru_cache(maxsize=None)
+_RESOLVED: dict[Path, Path] = {}
+
+
 def resolved(path: Path) -> Path:
     """`path.resolve()`, once per path a run meets (each costs a system call per path component);
-    a run starts with `start_run()`."""
-    return path.resolve()
+    a run starts with `start_run()`. Files a walk met are known already (`_listing`)."""
+    found = _RESOLVED.get(path)
+    if found is None:
+        found = _RESOLVED[path] = path.resolve()
+    return found
 
 
 def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -> Discovery:
@@ -55,14 +60,15 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
     found = Discovery()
     seen: set[Path] = set()
     for path in paths:
+        plain: frozenset[Path] = frozenset()
         if path.is_dir():
-            tree, (candidates, temporaries) = path, _listing(path, exclude)
+            tree, (candidates, plain, temporaries) = path, _listing(path, exclude)
             found.temporaries.extend(temporaries)
         else:
             tree, candidates = _tree_of(path), [path]
             found.temporaries.extend(_temporaries_of(path))
         for file in candidates:
-            real = _real(file, tree, found)
+            real = file if file in plain else _real(file, tree, found)
             if real is not None and resolved(real) not in seen:
                 seen.add(resolved(real))
                 found.files.append(real)
@@ -71,30 +77,48 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
 
 def start_run() -> None:
     """Forget what earlier runs saw of the file system (resolved paths, folder listings)."""
-    resolved.cache_clear()
+    _RESOLVED.clear()
     _listing.cache_clear()
 
 
 @lru_cache(maxsize=None)  # the project index and the cache list the tree the run itself walked
-def _listing(root: Path, exclude: Callable[[Path], bool] | None) -> tuple[list[Path], list[Path]]:
-    """The source files under a folder that git does not ignore, and the stale temporaries seen."""
+def _listing(root: Path, exclude: Callable[[Path], bool] | None) -> tuple[list[Path], frozenset[Path], list[Path]]:
+    """The source files under a folder that git does not ignore, those of them that are regular
+    files reached without a symlink (the walk's directory entries said so: no `stat` needed, and
+    their real path is the root's real path joined with theirs), and the stale temporaries seen."""
     found = Discovery()
-    files = _not_ignored(root, sorted(_walk(root, exclude, found)))
-    return files, found.temporaries
+    plain: set[Path] = set()
+    files = _not_ignored(root, sorted(_walk(root, exclude, found, plain)))
+    real_root = root.resolve()
+    for file in plain:
+        _RESOLVED.setdefault(file, real_root / file.relative_to(root))
+    return files, frozenset(plain), found.temporaries
 
 
-def _walk(root: Path, exclude: Callable[[Path], bool] | None, found: Discovery) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [
-            d for d in dirs
-            if d not in SKIP_DIRS and not (Path(folder, d) / "pyvenv.cfg").exists() and not (exclude and exclude(Path(folder, d)))
-        ]
-        for name in files:
-            path = Path(folder, name)
-            if name.endswith(SOURCE_SUFFIXES) and not (exclude and exclude(path)):
+def _walk(root: Path, exclude: Callable[[Path], bool] | None, found: Discovery, plain: set[Path]) -> Iterator[Path]:
+    """What `os.walk` would list (symlinked folders are not entered), from `os.scandir` entries."""
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            path = folder / entry.name
+            if entry.is_dir():
+                if not entry.is_symlink() and _walked_into(path, exclude):
+                    folders.append(path)
+            elif entry.name.endswith(SOURCE_SUFFIXES) and not (exclude and exclude(path)):
+                if entry.is_file(follow_symlinks=False):
+                    plain.add(path)
                 yield path
-            elif name.endswith(".tmp") and is_stale_temporary(path):
+            elif entry.name.endswith(".tmp") and is_stale_temporary(path):
                 found.temporaries.append(path)
+
+
+def _walked_into(folder: Path, exclude: Callable[[Path], bool] | None) -> bool:
+    return folder.name not in SKIP_DIRS and not (folder / "pyvenv.cfg").exists() and not (exclude and exclude(folder))
 
 
 def _tree_of(file: Path) -> Path:

@@ -299,13 +299,14 @@ class ProjectIndex:
 
     def relevant(self, key: str) -> bool:
         """The module mentions Modal, or imports (to a fixpoint) a module that does."""
+        if self._relevant is not None:  # the whole tree's answer, once paid for, holds every module
+            return key in self._relevant
         entry = self.modules.get(key)
         if entry is None or entry.data is None or b"import" not in entry.data:
             return entry is not None and entry.data is not None and b"modal" in entry.data
         if b"modal" in entry.data:
             return True
-        if self._relevant is None:
-            self._relevant = self._prefilter()
+        self._relevant = self._prefilter()
         return key in self._relevant
 
     def reaches_modal(self, key: str) -> bool:
