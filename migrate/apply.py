@@ -288,7 +288,38 @@ def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
         module = RemoveImportsVisitor(context).transform_module(module)
     for spec in specs:
         AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
-    return AddImportsVisitor(context).transform_module(module) if specs else module
+    if not specs:
+        return module
+    # The visitor reads and changes only the block of imports at the top (after a docstring) and
+    # the first statement after it (an empty line before it): it runs on that head alone, not on
+    # a copy of the whole tree, and the rest of the body follows unchanged.
+    size = _head_size(module)
+    head = AddImportsVisitor(context).transform_module(module.with_changes(body=module.body[:size]))
+    return head.with_changes(body=(*head.body, *module.body[size:]))
+
+
+def _head_size(module: cst.Module) -> int:
+    """The statements AddImportsVisitor looks at: a docstring (or `__strict__`), the imports
+    after it, and the first statement that is not an import."""
+    body = module.body
+    at = 1 if body and _docstring_or_strict(body[0]) else 0
+    while at < len(body) and _is_import_line(body[at]):
+        at += 1
+    return min(at + 1, len(body))
+
+
+def _is_import_line(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
+
+
+def _docstring_or_strict(statement: cst.BaseStatement) -> bool:
+    """What libcst's AddImportsVisitor never inserts before: a leading docstring or `__strict__ = ...`."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if isinstance(small, cst.Expr):
+        return isinstance(small.value, cst.SimpleString)
+    return isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) and small.targets[0].target.value == "__strict__"
 
 
 def _top_level_imports(module: cst.Module) -> set[ImportSpec]:
