@@ -3,28 +3,21 @@
 `migrate PATH...` fixes in place, `--check` lints, `--diff` shows what would change. Subcommands
 (`migrate rule CODE`, `migrate run FILE`, `migrate verify PATH`) are dispatched on the first word.
 This module imports neither libcst nor the rules until a command needs them, so `--help` and
-`--version` stay fast.
+`--version` stay fast. The installed commands do not even come here for a plain run (flags without
+values, and paths): `migrate.entry` parses it without typer and calls the same `migrate.run.fix_command`.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from migrate import __version__
-
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-
-
-class Interrupted(BaseException):
-    """SIGINT in a fix run: not a KeyboardInterrupt, which click would turn into exit 1."""
+from migrate.terminal import EXIT_USAGE, SUBCOMMANDS as SUBCOMMAND_NAMES, consoles, guarded, interrupt
 
 fix_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
@@ -70,46 +63,16 @@ def migrate(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """Find and rewrite deprecated Modal code."""
-    out, err = _consoles(no_color)
-    from migrate.run import Request, UsageError, execute
+    from migrate.run import fix_command
 
-    if check and diff:
-        err.print("error: --check and --diff exclude each other", markup=False)
-        raise typer.Exit(EXIT_USAGE)
-    _refuse_escapes(paths or [], err)
-    overrides = {
-        "select": select, "extend_select": extend_select, "ignore": ignore, "exclude": exclude,
-        "extend_exclude": extend_exclude, "target_version": target_version, "unsafe_fixes": unsafe_fixes,
-        "output_format": output_format,
-    }
-    request = Request(
-        list(paths or []), "check" if check else "diff" if diff else "fix", overrides, exit_zero, show_settings,
-        list_rules, output_file, statistics, show_fixes, add_noqa, stdin_filename, quiet, tuple(to_cls or ()),
-        jobs, None if no_cache else (cache_dir or Path()),
-    )
-    try:
-        code = execute(request, out, err)
-    except UsageError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(code)
-
-
-def _refuse_escapes(paths: list[Path], err: Console) -> None:
-    from migrate.discover import escapes_repository
-
-    for path in paths:
-        root = escapes_repository(path)
-        if root is not None:
-            err.print(f"error: {path}: outside the repository ({root}); give an absolute path to process it anyway", markup=False, soft_wrap=True)
-            raise typer.Exit(EXIT_USAGE)
-
-
-def _consoles(no_color: bool) -> tuple[Console, Console]:
-    """Styled output only on a terminal (or with FORCE_COLOR); none at all with --no-color or NO_COLOR."""
-    plain = no_color or bool(os.environ.get("NO_COLOR"))
-    options = {"highlight": False, **({"color_system": None} if plain else {})}
-    return Console(**options), Console(stderr=True, **options)  # type: ignore[arg-type]
+    raise typer.Exit(fix_command(
+        list(paths or []), check=check, diff=diff, select=select, extend_select=extend_select, ignore=ignore,
+        exclude=exclude, extend_exclude=extend_exclude, target_version=target_version, unsafe_fixes=unsafe_fixes,
+        output_format=output_format, output_file=output_file, statistics=statistics, show_fixes=show_fixes,
+        add_noqa=add_noqa, stdin_filename=stdin_filename, to_cls=to_cls, show_settings=show_settings,
+        exit_zero=exit_zero, list_rules=list_rules, jobs=jobs, no_cache=no_cache, cache_dir=cache_dir, quiet=quiet,
+        no_color=no_color,
+    ))
 
 
 rule_app = typer.Typer(add_completion=False, rich_markup_mode=None)
@@ -125,7 +88,7 @@ def rule(
     from migrate.rule_docs import render_rule
     from rules import ALL_RULES, rules_by_code
 
-    out, err = _consoles(no_color)
+    out, err = consoles(no_color)
     if all_rules:
         for cls in ALL_RULES:
             render_rule(cls, out)
@@ -157,7 +120,7 @@ def run(
     """
     from migrate.runtime.command import run_command
 
-    out, err = _consoles(no_color)
+    out, err = consoles(no_color)
     path_text, _, entrypoint = target.partition("::")
     path = Path(path_text)
     if not path.is_file():
@@ -186,11 +149,12 @@ def verify(
     Exit 1 if any file behaves differently."""
     from migrate.verification import verify_paths
 
-    out, err = _consoles(no_color)
+    out, err = consoles(no_color)
     raise typer.Exit(verify_paths(paths, timeout, out, err, report))
 
 
 SUBCOMMANDS = {"rule": rule_app, "run": run_app, "verify": verify_app}
+assert tuple(SUBCOMMANDS) == SUBCOMMAND_NAMES, "migrate.entry parses the other command lines"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -199,18 +163,5 @@ def main(argv: list[str] | None = None) -> None:
         command, name, rest = SUBCOMMANDS[args[0]], f"migrate {args[0]}", args[1:]
     else:
         command, name, rest = fix_app, "migrate", args
-        signal.signal(signal.SIGINT, _interrupt)  # a write in progress defers it until the file is done
-    try:
-        typer.main.get_command(command).main(args=rest, prog_name=name, standalone_mode=True)
-    except Interrupted:
-        sys.stderr.write("interrupted: every file is either as it was or fully rewritten\n")
-        sys.exit(EXIT_INTERRUPTED)
-    except Exception as exc:  # a bug of ours: one line, the traceback in a file
-        from migrate.crash import internal_error
-
-        sys.stderr.write(f"error: {internal_error(exc)}\n")
-        sys.exit(EXIT_USAGE)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise Interrupted
+        signal.signal(signal.SIGINT, interrupt)  # a write in progress defers it until the file is done
+    guarded(lambda: typer.main.get_command(command).main(args=rest, prog_name=name, standalone_mode=True))

@@ -39,14 +39,15 @@ import sys
 from functools import lru_cache
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 from migrate.formats import FORMATS
 from migrate.target import AUTO, parse_version
@@ -307,6 +308,8 @@ def _matches(pattern: str, root: Path, path: Path) -> bool:
 
 @lru_cache(maxsize=256)
 def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    import pathspec  # only a run with globs to match pays its import
+
     text = pattern.strip()
     text = "/" + text[2:] if text.startswith("./") else text
     if "/" in text.strip("/") and not text.startswith("/"):

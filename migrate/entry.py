@@ -1,17 +1,90 @@
-"""The installed commands' entry point: `--version` answers before the command line library loads
-(a pre-commit or editor integration asks it on every start)."""
+"""The installed commands' entry point.
+
+Two command lines are answered before typer loads: `--version` (a pre-commit or editor integration
+asks it on every start), and a plain run, only flags that take no value and paths
+(`migrate --check PATH...`, the commonest command), which typer would parse at the cost of importing
+pydantic (~0.1 s of a run). Anything else (`--help`, an option with a value, `--`, a typo, a
+subcommand) goes to `migrate.cli`, which runs the same `migrate.run.fix_command`.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import sys
+from pathlib import Path
+from typing import Any
 
 from migrate import __version__
+from migrate.terminal import EXIT_INTERRUPTED, SUBCOMMANDS, guarded, interrupt
+
+# The fix command's flags that take no value (all of them but --help and --version): flag -> (parameter, value).
+PLAIN_FLAGS: dict[str, tuple[str, bool]] = {
+    "--check": ("check", True),
+    "--diff": ("diff", True),
+    "--unsafe-fixes": ("unsafe_fixes", True),
+    "--no-unsafe-fixes": ("unsafe_fixes", False),
+    "--statistics": ("statistics", True),
+    "--show-fixes": ("show_fixes", True),
+    "--add-noqa": ("add_noqa", True),
+    "--show-settings": ("show_settings", True),
+    "--exit-zero": ("exit_zero", True),
+    "--list-rules": ("list_rules", True),
+    "--no-cache": ("no_cache", True),
+    "--quiet": ("quiet", True),
+    "-q": ("quiet", True),
+    "--no-color": ("no_color", True),
+}
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--version"]:
+    args = sys.argv[1:]
+    if args == ["--version"]:
         print(f"modal-upgrade {__version__}")
         return
-    from migrate.cli import main as command_line
+    plain = plain_run(args)
+    if plain is None:
+        from migrate.cli import main as command_line
 
-    command_line()
+        command_line()
+        return
+    signal.signal(signal.SIGINT, interrupt)  # a write in progress defers it until the file is done
+    guarded(lambda: _run_plain(plain))
+
+
+def plain_run(args: list[str]) -> dict[str, Any] | None:
+    """`migrate.run.fix_command`'s arguments for a plain run, as typer would pass them; None otherwise."""
+    if (args and args[0] in SUBCOMMANDS) or os.environ.get("_MIGRATE_COMPLETE"):  # click's shell completion
+        return None
+    options: dict[str, Any] = {}
+    paths: list[Path] = []
+    for arg in args:
+        if arg in PLAIN_FLAGS:
+            name, value = PLAIN_FLAGS[arg]
+            options[name] = value
+        elif arg and not arg.startswith("-"):
+            paths.append(Path(arg))
+        else:
+            return None
+    return {"paths": paths, **options}
+
+
+def _run_plain(options: dict[str, Any]) -> None:
+    """What click's standalone mode does around a command: its exit code, and quiet ends on a
+    closed pipe and on KeyboardInterrupt."""
+    from migrate.run import fix_command
+
+    try:
+        code = fix_command(**options)
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        from typer._click.utils import PacifyFlushWrapper
+
+        sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
+        sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
+        code = 1
+    sys.exit(code)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from migrate import __version__
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
     from migrate.pipeline import Diagnostic, FileResult
     from migrate.model import Rule
 
@@ -374,6 +375,8 @@ def _sarif_result(e: Entry, index: dict[str, int], rules: Sequence[type[Rule]]) 
 
 
 def _junit(items: list[Entry], results: Sequence[FileResult], rules: Sequence[type[Rule]], mode: str) -> str:
+    import xml.etree.ElementTree as ET  # only the junit format pays its import
+
     by_path: dict[str, list[Entry]] = {}
     for e in items:
         by_path.setdefault(e.display, []).append(e)
@@ -391,6 +394,8 @@ def _junit(items: list[Entry], results: Sequence[FileResult], rules: Sequence[ty
 
 
 def _junit_suite(display: str, items: list[Entry]) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     suite = ET.Element("testsuite", name=display)
     failures = errors = 0
     for e in items:

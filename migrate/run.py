@@ -10,14 +10,14 @@ import tokenize
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache
 from migrate.config import ConfigError, Settings, load_settings
-from migrate.discover import discover
+from migrate.discover import discover, escapes_repository
+from migrate.terminal import consoles
 from migrate.formats import EDIT_FORMATS, render
 from migrate.pipeline import FileResult, Mode, Options, process_paths, process_source
 from migrate.report import Reporter
@@ -28,6 +28,9 @@ from migrate.index import project_root
 from migrate.model import Rule
 from migrate.target import Target, resolve_target
 from rules import ALL_RULES
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 EXIT_USAGE = 2
 HUMAN_FORMATS = ("full", "concise")
@@ -55,6 +58,42 @@ class Request:
     to_cls: tuple[str, ...] = ()  # FILE::FUNCTION
     jobs: int = 0  # worker processes; 0: one per CPU core this process may use
     cache_dir: Path | None = Path()  # the results cache; Path(): the default place; None: no cache
+
+
+def fix_command(
+    paths: list[Path], *, check: bool = False, diff: bool = False, select: str | None = None,
+    extend_select: str | None = None, ignore: str | None = None, exclude: str | None = None,
+    extend_exclude: str | None = None, target_version: str | None = None, unsafe_fixes: bool | None = None,
+    output_format: str | None = None, output_file: Path | None = None, statistics: bool = False,
+    show_fixes: bool = False, add_noqa: bool = False, stdin_filename: str | None = None,
+    to_cls: list[str] | None = None, show_settings: bool = False, exit_zero: bool = False, list_rules: bool = False,
+    jobs: int = 0, no_cache: bool = False, cache_dir: Path | None = None, quiet: bool = False, no_color: bool = False,
+) -> int:
+    """`migrate PATH...` with the command line's flags (`migrate.cli` documents them): the exit code."""
+    out, err = consoles(no_color)
+    if check and diff:
+        err.print("error: --check and --diff exclude each other", markup=False)
+        return EXIT_USAGE
+    for path in paths:
+        root = escapes_repository(path)
+        if root is not None:
+            err.print(f"error: {path}: outside the repository ({root}); give an absolute path to process it anyway", markup=False, soft_wrap=True)
+            return EXIT_USAGE
+    overrides = {
+        "select": select, "extend_select": extend_select, "ignore": ignore, "exclude": exclude,
+        "extend_exclude": extend_exclude, "target_version": target_version, "unsafe_fixes": unsafe_fixes,
+        "output_format": output_format,
+    }
+    request = Request(
+        list(paths), "check" if check else "diff" if diff else "fix", overrides, exit_zero, show_settings,
+        list_rules, output_file, statistics, show_fixes, add_noqa, stdin_filename, quiet, tuple(to_cls or ()),
+        jobs, None if no_cache else (cache_dir or Path()),
+    )
+    try:
+        return execute(request, out, err)
+    except UsageError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return EXIT_USAGE
 
 
 def execute(request: Request, out: Console, err: Console) -> int:
@@ -248,6 +287,8 @@ def _statistics(results: list[FileResult], mode: Mode, rules: tuple[type[Rule], 
             entry = counts.setdefault(d.code, [0, 0])
             entry[0] += 1
             entry[1] += d.fixable
+    from rich.table import Table
+
     table = Table(title="findings by rule")
     for column in ("count", "code", "name", "fixable"):
         table.add_column(column)
@@ -274,6 +315,8 @@ class _Progress:
         if self.console is None:
             return
         if self.bar is None and time.monotonic() - self.started > PROGRESS_AFTER:
+            from rich.progress import Progress, SpinnerColumn, TextColumn  # ~15 ms: only a long run on a terminal shows it
+
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=self.console, transient=True)
             self.bar.start()
             self.task = self.bar.add_task("")

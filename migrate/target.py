@@ -10,17 +10,17 @@ version the project accepts. Versions and specifiers are read with `packaging`.
 
 from __future__ import annotations
 
-import configparser
 import re
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,6 +55,8 @@ def resolve_target(setting: str | None, root: Path) -> Target:
         found = finder(root)
         if found is not None:
             return found
+    from importlib import metadata  # ~50 ms of imports: only a run that gets this far pays them
+
     try:
         return Target(Version(metadata.version("modal")), "the installed modal package")
     except (metadata.PackageNotFoundError, InvalidVersion):
@@ -94,6 +96,8 @@ def _from_pyproject(root: Path) -> Target | None:
     if isinstance(spec, dict):
         spec = spec.get("version")
     if isinstance(spec, str):
+        from packaging.specifiers import SpecifierSet
+
         version = lowest_allowed(SpecifierSet(_poetry_specifier(spec)))
         if version is not None:
             return Target(version, f"pyproject.toml [tool.poetry.dependencies]: modal = {spec!r}")
@@ -113,6 +117,10 @@ def _from_requirements(root: Path) -> Target | None:
 
 
 def _from_setup_cfg(root: Path) -> Target | None:
+    if not (root / "setup.cfg").is_file():
+        return None  # what ConfigParser.read makes of a missing file, without importing it
+    import configparser
+
     parser = configparser.ConfigParser()
     try:
         parser.read(root / "setup.cfg")
@@ -141,10 +149,14 @@ def _from_lines(lines: list[Any], where: str) -> Target | None:
 
 
 def _requirements(lines: list[Any]) -> Iterator[Requirement]:
+    """The requirements that may name modal: a line without the word cannot (names are ASCII), and
+    skipping it spares the import of `packaging.requirements` to projects that do not list modal."""
     for line in lines:
         text = str(line).split(" #", 1)[0].strip()
-        if not text or text.startswith(("#", "-")):
-            continue  # comments and pip options (-r, -e, --index-url)
+        if not text or text.startswith(("#", "-")) or "modal" not in text.lower():
+            continue  # comments, pip options (-r, -e, --index-url), other projects
+        from packaging.requirements import InvalidRequirement, Requirement
+
         try:
             yield Requirement(text)
         except InvalidRequirement:

@@ -1,0 +1,94 @@
+"""A plain check run pays only for the imports it uses: the command line library (and the pydantic it
+parses with), the target finders' `packaging` parsers and `importlib.metadata`, `pathspec`, the
+progress bar, the statistics table and the machine formats load when a run needs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Runs the command line and prints, at exit, which of the modules asked about were imported.
+PROBE = """
+import atexit, sys
+asked = sys.argv[1].split(",")
+atexit.register(lambda: print("LOADED", ",".join(m for m in asked if m in sys.modules)))
+sys.argv = ["migrate", *sys.argv[2:]]
+from migrate.entry import main
+main()
+"""
+LAZY = (
+    "typer", "pydantic", "packaging.requirements", "packaging.specifiers", "importlib.metadata", "configparser", "pathspec",
+    "rich.progress", "rich.table", "xml.etree.ElementTree",
+)
+
+
+def _loaded(cwd: Path, *args: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE, ",".join(LAZY), *args], cwd=cwd, capture_output=True, text=True)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("LOADED"))
+    return set(filter(None, line.removeprefix("LOADED").strip().split(",")))
+
+
+def test_a_check_run_with_a_pinned_target_imports_none_of_the_lazy_modules(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.modal-upgrade]\ntarget-version = "1.0"\n')
+    (tmp_path / "plain.py").write_text("import os\n\nprint(os.getcwd())\n")
+    assert _loaded(tmp_path, "--check", "--no-cache", ".") == set()
+
+
+def test_the_lazy_modules_load_when_the_run_needs_them(tmp_path: Path) -> None:
+    """The same probe sees them when asked for: requirement parsing, globs, a table, junit."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\ndependencies = ["modal>=0.64"]\n\n[tool.modal-upgrade]\nexclude = ["gen"]\n'
+    )
+    (tmp_path / "plain.py").write_text("import os\n")
+    loaded = _loaded(tmp_path, "--check", "--no-cache", "--statistics", "--output-format", "junit", ".")
+    assert {"packaging.requirements", "packaging.specifiers", "pathspec", "rich.table", "xml.etree.ElementTree"} <= loaded
+
+
+def test_every_flag_without_a_value_is_a_plain_flag() -> None:
+    import typer
+
+    from migrate.cli import fix_app
+    from migrate.entry import PLAIN_FLAGS
+
+    flags = {}
+    for param in typer.main.get_command(fix_app).params:
+        if getattr(param, "is_flag", False) and param.name not in ("help", "version"):
+            flags.update({opt: (param.name, True) for opt in param.opts})
+            flags.update({opt: (param.name, False) for opt in param.secondary_opts})
+    assert flags == PLAIN_FLAGS
+
+
+PLAIN = [
+    ["--check", "a.py"], ["a.py", "--check", "--no-cache", "b"], ["-q", "--diff", "--no-color", "pkg/x.py"],
+    ["--unsafe-fixes", "--no-unsafe-fixes", "--statistics", "--show-fixes", "."], ["--exit-zero", "--quiet", "."],
+    ["--show-settings"], ["--list-rules", "--add-noqa", "x"], [],
+]
+
+
+@pytest.mark.parametrize("args", PLAIN)
+def test_a_plain_run_gets_the_arguments_typer_would_give(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """What typer passes to `fix_command`, and what a plain run does: its flags over the defaults."""
+    import inspect
+
+    from migrate import cli, run
+    from migrate.entry import plain_run
+
+    defaults = {n: p.default for n, p in inspect.signature(run.fix_command).parameters.items() if n != "paths"}
+    seen: list[dict[str, Any]] = []
+    monkeypatch.setattr(run, "fix_command", lambda paths, **options: seen.append({"paths": paths, **options}) or 0)
+    with pytest.raises(SystemExit):
+        cli.main(args)
+    plain = plain_run(args)
+    assert plain is not None and {**defaults, **plain} == seen[0]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--jobs", "2", "."], ["--", "x"], ["-"], ["--chek", "x"], ["-qj2", "."],
+                                  ["--check=1", "."], ["", "."], ["rule", "MOD101"], ["--check", "--version"]])
+def test_anything_else_goes_to_typer(args: list[str]) -> None:
+    from migrate.entry import plain_run
+
+    assert plain_run(args) is None
