@@ -9,16 +9,17 @@ the new tree until no fix applies, as ruff does.
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from migrate.model import Rule
 from migrate.suppress import Suppressions, skips_file
-from migrate.model import NOTHING_HIDDEN, Finding, Fix, FixSafety, Hidden, ImportSpec, ModuleContext, ProjectFacts
+from migrate.model import NOTHING_HIDDEN, Finding, NodeIndex, Fix, FixSafety, Hidden, ImportSpec, ModuleContext, ProjectFacts
 from migrate.names import dotted_name
 
 MAX_ROUNDS = 16
@@ -99,19 +100,20 @@ def run_rules(
     notes = [loc for loc in found if loc.finding.note and _allowed(loc.finding.fix, unsafe)]
     current = module
     for _ in range(MAX_ROUNDS):
-        current, applied = apply_fixes(current, findings, unsafe)
+        current, applied = apply_fixes(current, findings, unsafe, ctx.parents)
         if not applied:
             break
         fixed.update(f.code for f in applied)
-        findings, _ = check(current, rules, project, facts, hidden=hidden)
+        findings, ctx = check(current, rules, project, facts, hidden=hidden)
         if noqa is not None:
             findings = noqa.keep(current, findings, record=False)
     if current is module:
         return Outcome(current, found, found, fixed, notes)
-    final = Suppressions.of(current.code)
+    code = current.code
+    final = Suppressions.of(code)
     if final is not None:
         final.keep(current, findings, record=True)
-    return Outcome(current, found, locate(current, findings) + _unused_noqa(final, rules), fixed, notes)
+    return Outcome(current, found, locate(current, findings, ctx.parents, code) + _unused_noqa(final, rules), fixed, notes)
 
 
 def _unused_noqa(noqa: Suppressions | None, rules: Sequence[Rule]) -> list[Located]:
@@ -128,7 +130,7 @@ def locate(
     module: cst.Module,
     findings: list[Finding],
     parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None,
-    parsed: bytes | None = None,
+    parsed: bytes | str | None = None,
 ) -> list[Located]:
     """Each finding with its span. With the node's `parents` and the bytes the tree was `parsed`
     from, only the top-level statements holding findings are rendered (each on its own, its lines
@@ -146,7 +148,7 @@ def locate(
 
 
 def _statement_spans(
-    module: cst.Module, findings: list[Finding], parents: Mapping[cst.CSTNode, cst.CSTNode], parsed: bytes
+    module: cst.Module, findings: list[Finding], parents: Mapping[cst.CSTNode, cst.CSTNode], parsed: bytes | str
 ) -> dict[cst.CSTNode, CodeRange] | None:
     """The spans of the findings' nodes, or None when a node is not inside a top-level statement
     or the statements' lines cannot be read (the caller then renders the whole tree)."""
@@ -181,7 +183,7 @@ def _top_statement(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
     return None
 
 
-def statement_lines(data: bytes, count: int) -> list[int] | None:
+def statement_lines(data: bytes | str, count: int) -> list[int] | None:
     """The first line of each top-level statement as libcst counts them (simple statements joined
     by `;` are one), from stdlib `ast`; None when that does not give `count` statements."""
     try:
@@ -241,9 +243,11 @@ def _allowed(fix: Fix | None, unsafe: bool) -> bool:
     return fix is not None and (fix.safety is FixSafety.SAFE or (unsafe and fix.safety is FixSafety.UNSAFE))
 
 
-def apply_fixes(module: cst.Module, findings: list[Finding], unsafe: bool) -> tuple[cst.Module, list[Finding]]:
-    """Apply every fix that does not overlap one taken before it; return the findings applied."""
-    parents: dict[int, cst.CSTNode] | None = None
+def apply_fixes(
+    module: cst.Module, findings: list[Finding], unsafe: bool, parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None
+) -> tuple[cst.Module, list[Finding]]:
+    """Apply every fix that does not overlap one taken before it; return the findings applied.
+    `parents`: each node's parent in `module`, when the caller has them (the rules' node index)."""
     taken: dict[int, cst.CSTNode] = {}
     replacements: dict[int, cst.CSTNode | cst.RemovalSentinel] = {}
     accepted: set[int] = set()
@@ -255,8 +259,8 @@ def apply_fixes(module: cst.Module, findings: list[Finding], unsafe: bool) -> tu
         assert fix is not None
         if id(fix) not in accepted:
             if taken and parents is None:  # only a second fix can overlap the first
-                parents = _parents(module)
-            if taken and any(_overlaps(old, taken, parents or {}) for old, _ in fix.edits):
+                parents = NodeIndex.of(module).parents
+            if taken and any(_overlaps(old, taken, parents) for old, _ in fix.edits):
                 continue
             accepted.add(id(fix))
             for old, new in fix.edits:
@@ -285,7 +289,7 @@ def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     for spec in unused:
         RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
     if unused:
-        module = RemoveImportsVisitor(context).transform_module(module)
+        module = _drop_unused(module, unused, lambda tree: RemoveImportsVisitor(context).transform_module(tree))
     for spec in specs:
         AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
     if not specs:
@@ -296,6 +300,48 @@ def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     size = _head_size(module)
     head = AddImportsVisitor(context).transform_module(module.with_changes(body=module.body[:size]))
     return head.with_changes(body=(*head.body, *module.body[size:]))
+
+
+def _drop_unused(module: cst.Module, unused: list[ImportSpec], remove: Callable[[cst.Module], cst.Module]) -> cst.Module:
+    """libcst's RemoveImportsVisitor (`remove`) analyses the scopes of the whole tree, on a copy of
+    it. When the names in question appear nowhere in the module's text but in its top-level import
+    lines, they are unused for certain: the visitor then runs on each of those lines alone, with
+    the same result."""
+    lines = _sole_import_lines(module, unused)
+    if lines is None:
+        return remove(module)
+    body = list(module.body)
+    for index in reversed(lines):
+        body[index : index + 1] = remove(module.with_changes(body=(body[index],))).body
+    return module.with_changes(body=body)
+
+
+def _sole_import_lines(module: cst.Module, unused: list[ImportSpec]) -> list[int] | None:
+    """The top-level import lines naming the modules of `unused`, or None when a name they could
+    bind appears anywhere else in the module (a use, a nested import, `__all__`, a comment)."""
+    modules = {spec.module for spec in unused}
+    lines = [
+        i for i, line in enumerate(module.body)
+        if isinstance(line, cst.SimpleStatementLine) and any(_imports_from(small, modules) for small in line.body)
+    ]
+    words = {spec.obj or spec.module.split(".")[0] for spec in unused}
+    for index in lines:
+        for small in module.body[index].body:  # type: ignore[attr-defined]
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                words |= {a.asname.name.value for a in small.names if a.asname is not None and isinstance(a.asname.name, cst.Name)}
+    code = module.code
+    inside = "".join(module.code_for_node(module.body[i]) for i in lines)
+    for word in words:
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+        if len(pattern.findall(code)) != len(pattern.findall(inside)):
+            return None
+    return lines
+
+
+def _imports_from(small: cst.BaseSmallStatement, modules: set[str]) -> bool:
+    if isinstance(small, cst.Import):
+        return any(dotted_name(alias.name) in modules for alias in small.names)
+    return isinstance(small, cst.ImportFrom) and small.module is not None and dotted_name(small.module) in modules
 
 
 def _head_size(module: cst.Module) -> int:
@@ -336,40 +382,22 @@ def _top_level_imports(module: cst.Module) -> set[ImportSpec]:
     return found
 
 
-def _parents(module: cst.Module) -> dict[int, cst.CSTNode]:
-    parents: dict[int, cst.CSTNode] = {}
-    stack: list[cst.CSTNode] = []
-
-    class Walker(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            if stack:
-                parents[id(node)] = stack[-1]
-            stack.append(node)
-            return True
-
-        def on_leave(self, original_node: cst.CSTNode) -> None:
-            stack.pop()
-
-    module.visit(Walker())
-    return parents
-
-
-def _overlaps(node: cst.CSTNode, taken: dict[int, cst.CSTNode], parents: dict[int, cst.CSTNode]) -> bool:
+def _overlaps(node: cst.CSTNode, taken: dict[int, cst.CSTNode], parents: Mapping[cst.CSTNode, cst.CSTNode]) -> bool:
     if not taken:
         return False
     if id(node) in taken:
         return True
-    current = parents.get(id(node))
+    current = parents.get(node)
     while current is not None:
         if id(current) in taken:
             return True
-        current = parents.get(id(current))
+        current = parents.get(current)
     for other in taken.values():  # is `node` an ancestor of something taken?
-        current = parents.get(id(other))
+        current = parents.get(other)
         while current is not None:
             if current is node:
                 return True
-            current = parents.get(id(current))
+            current = parents.get(current)
     return False
 
 

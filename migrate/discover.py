@@ -106,7 +106,7 @@ def _walk(root: Path, exclude: Callable[[Path], bool] | None, found: Discovery, 
             continue
         for entry in entries:
             path = folder / entry.name
-            if entry.is_dir():
+            if _is_dir(entry):
                 if not entry.is_symlink() and _walked_into(path, exclude):
                     folders.append(path)
             elif entry.name.endswith(SOURCE_SUFFIXES) and not (exclude and exclude(path)):
@@ -115,6 +115,13 @@ def _walk(root: Path, exclude: Callable[[Path], bool] | None, found: Discovery, 
                 yield path
             elif entry.name.endswith(".tmp") and is_stale_temporary(path):
                 found.temporaries.append(path)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop: reported as a file by `_real`
+        return False
 
 
 def _walked_into(folder: Path, exclude: Callable[[Path], bool] | None) -> bool:

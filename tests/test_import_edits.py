@@ -1,0 +1,102 @@
+"""The import edits of fix mode run libcst's visitors on part of the tree (`migrate.apply`): the
+result must be the tree the visitors give on the whole module, for every import of every rule case
+and fixture."""
+
+from __future__ import annotations
+
+import inspect
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from migrate import apply
+from migrate.model import Fix, ImportSpec
+from migrate.names import dotted_name
+from rules import ALL_RULES
+from tests.helpers import FIXTURES
+
+# The cases of the rules whose fixes add or drop imports, and the fixtures' programs (the visitors
+# on whole modules are slow: more sources would add minutes, not cases of another kind).
+IMPORTING = [rule for rule in ALL_RULES if "ImportSpec(" in inspect.getsource(inspect.getmodule(rule))]
+SOURCES = [case.source for rule in IMPORTING for case in rule.INVALID] + [
+    p.read_text() for p in sorted(FIXTURES.glob("*/before*.py"))
+]
+
+
+def _modules() -> list[cst.Module]:
+    parsed = []
+    for source in dict.fromkeys(SOURCES):
+        try:
+            parsed.append(cst.parse_module(source))
+        except cst.ParserSyntaxError:
+            continue
+    return parsed
+
+
+MODULES = _modules()
+
+
+def _imported(module: cst.Module) -> list[ImportSpec]:
+    """Every `import a.b` and `from a import b` of the module, as the specs fixes name."""
+    found = []
+    for node in module.body:
+        for small in node.body if isinstance(node, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Import):
+                found += [ImportSpec(dotted_name(a.name)) for a in small.names]
+            elif isinstance(small, cst.ImportFrom) and small.module is not None and not isinstance(small.names, cst.ImportStar):
+                found += [ImportSpec(dotted_name(small.module), a.name.value) for a in small.names if isinstance(a.name, cst.Name)]
+    return found
+
+
+def _removed_whole(module: cst.Module, specs: list[ImportSpec]) -> str:
+    context = CodemodContext()
+    for spec in specs:
+        RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
+    return RemoveImportsVisitor(context).transform_module(module).code
+
+
+def _removed_fast(module: cst.Module, specs: list[ImportSpec]) -> str:
+    context = CodemodContext()
+    for spec in specs:
+        RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
+    return apply._drop_unused(module, specs, lambda tree: RemoveImportsVisitor(context).transform_module(tree)).code
+
+
+def _compared(fast) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(cases compared, cases where the fast path gave another tree)."""
+    compared = differ = 0
+    for module in MODULES:
+        for spec in _imported(module):
+            compared += 1
+            differ += fast(module, [spec]) != _removed_whole(module, [spec])
+    return compared, differ
+
+
+def test_dropping_an_unused_import_equals_the_visitor_on_the_whole_module() -> None:
+    compared, differ = _compared(_removed_fast)
+    assert compared > 100 and differ == 0
+
+
+def test_the_comparison_catches_a_line_run_alone_when_its_name_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    def every_import_line(module: cst.Module, unused: list[ImportSpec]) -> list[int]:
+        return [i for i, line in enumerate(module.body) if isinstance(line, cst.SimpleStatementLine)
+                and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in line.body)]
+
+    monkeypatch.setattr(apply, "_sole_import_lines", every_import_line)
+    _, differ = _compared(_removed_fast)
+    assert differ > 0
+
+
+@pytest.mark.parametrize("spec", [ImportSpec("modal", "App"), ImportSpec("__future__", "annotations")])
+def test_adding_an_import_equals_the_visitor_on_the_whole_module(spec: ImportSpec) -> None:
+    compared = 0
+    for module in MODULES:
+        context = CodemodContext()
+        AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
+        whole = AddImportsVisitor(context).transform_module(module).code
+        fix = Fix((), imports=(spec,))
+        assert apply._add_imports(module, [fix]).code == whole
+        compared += 1
+    assert compared > 50
