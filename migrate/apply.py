@@ -12,7 +12,7 @@ import ast
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
@@ -279,34 +279,40 @@ def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     unused = list(dict.fromkeys(spec for fix in fixes for spec in fix.unused_imports))
     present = _top_level_imports(module) if not unused else set()
     specs = [spec for spec in dict.fromkeys(spec for fix in fixes for spec in fix.imports) if spec not in present]
-    if not specs and not unused:
-        return module  # the visitors would change nothing, and they cost a scope analysis
-    # libcst.codemod pulls in the matchers (a slow import): only files that need an import pay it.
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+    module = _drop_unused(module, unused) if unused else module  # no visitor when nothing changes
+    return _add_needed(module, specs) if specs else module
+
+
+def _add_needed(module: cst.Module, specs: list[ImportSpec]) -> cst.Module:
+    """libcst's AddImportsVisitor, which reads and changes only the block of imports at the top
+    (after a docstring) and the first statement after it (an empty line before it): it runs on that
+    head alone, not on a copy of the whole tree, and the rest of the body follows unchanged."""
+    from libcst.codemod import CodemodContext  # pulls in the matchers (a slow import): only when needed
+    from libcst.codemod.visitors import AddImportsVisitor
 
     context = CodemodContext()
-    for spec in unused:
-        RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
-    if unused:
-        module = _drop_unused(module, unused, lambda tree: RemoveImportsVisitor(context).transform_module(tree))
     for spec in specs:
         AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
-    if not specs:
-        return module
-    # The visitor reads and changes only the block of imports at the top (after a docstring) and
-    # the first statement after it (an empty line before it): it runs on that head alone, not on
-    # a copy of the whole tree, and the rest of the body follows unchanged.
     size = _head_size(module)
     head = AddImportsVisitor(context).transform_module(module.with_changes(body=module.body[:size]))
     return head.with_changes(body=(*head.body, *module.body[size:]))
 
 
-def _drop_unused(module: cst.Module, unused: list[ImportSpec], remove: Callable[[cst.Module], cst.Module]) -> cst.Module:
-    """libcst's RemoveImportsVisitor (`remove`) analyses the scopes of the whole tree, on a copy of
-    it. When the names in question appear nowhere in the module's text but in its top-level import
-    lines, they are unused for certain: the visitor then runs on each of those lines alone, with
-    the same result."""
+def _drop_unused(module: cst.Module, unused: list[ImportSpec]) -> cst.Module:
+    """libcst's RemoveImportsVisitor analyses the scopes of the whole tree, on a copy of it. When
+    the names in question appear nowhere in the module's text but in its top-level import lines,
+    they are unused for certain: the visitor then runs on each of those lines alone, with the same
+    result."""
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    context = CodemodContext()
+    for spec in unused:
+        RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
+
+    def remove(tree: cst.Module) -> cst.Module:
+        return RemoveImportsVisitor(context).transform_module(tree)
+
     lines = _sole_import_lines(module, unused)
     if lines is None:
         return remove(module)

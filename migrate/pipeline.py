@@ -26,7 +26,7 @@ from migrate.crash import internal_error
 from migrate.discover import display_path, find, start_run
 from migrate.parse import ParseFailure, broken_by_rewrite, parse_bytes, rewrite_problem
 from migrate.prefilter import applicable, could_change
-from migrate.project import FanOut, Project, R, Source, T, build_project, one_by_one
+from migrate.project import FanOut, Project, R, Source, T, build_project
 from migrate.read import ReadError, read_bytes
 from migrate.render import render, unified_diff
 from migrate.spans import cut, splice
@@ -145,10 +145,7 @@ def _results(files: list[Path], sources: dict[Path, Source], options: Options, p
         keys = {path: options.cache.file_key(path, sources[path], project, _ignored(path, options)) for path in todo}
         cached = {path: hit for path, key in keys.items() if (hit := options.cache.load(key)) is not None}
         todo = [path for path in todo if path not in cached]
-    if options.jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        computed = _in_workers(todo, sources, options, project)
-    else:
-        computed = (_in_process(path, sources[path], options, project) for path in todo)
+    computed = _mapped(options.jobs, lambda path: _in_process(path, sources[path], options, project), todo)
     wanted = set(todo)
     for path in files:
         if path in cached:
@@ -168,40 +165,29 @@ def _in_process(path: Path, source: Source, options: Options, project: Project) 
     return result
 
 
-# What forked workers inherit: the run's sources, options and project (built once, in the parent).
-_RUN: tuple[dict[Path, Source], Options, Project] | None = None
+_TASK: Callable[[Any], Any] | None = None  # what the workers of `_mapped` run, inherited by fork
 
 
-def _in_workers(todo: list[Path], sources: dict[Path, Source], options: Options, project: Project) -> Iterator[FileResult]:
-    global _RUN
-    _RUN = (sources, options, project)
-    chunk = max(1, min(16, len(todo) // (options.jobs * 8)))  # small chunks: files differ a lot in cost
+def _mapped(jobs: int, function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """`function` over `items`, results in order as they come: in `jobs` worker processes forked
+    from this one (they inherit the run's sources and project, built once, here; items and results
+    pickle), or in this process for one job or one item."""
+    global _TASK
+    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    _TASK = function
+    chunk = max(1, min(16, len(items) // (jobs * 8)))  # small chunks: files differ a lot in cost
     try:
-        with multiprocessing.get_context("fork").Pool(min(options.jobs, len(todo)), _worker_started) as pool:
-            yield from pool.imap(_in_worker, todo, chunk)
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(items)), _worker_started) as pool:
+            yield from pool.imap(_run_task, items, chunk)
     finally:
-        _RUN = None
-
-
-_TASK: Callable[[Any], Any] | None = None  # what `_fan_out`'s workers run, inherited by fork
+        _TASK = None
 
 
 def _fan_out(jobs: int) -> FanOut:
-    """A planner's map over files, in `jobs` worker processes forked for it (results in order)."""
-
-    def fan_out(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        global _TASK
-        if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return one_by_one(function, items)
-        _TASK = function
-        chunk = max(1, min(16, len(items) // (jobs * 8)))
-        try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(items)), _worker_started) as pool:
-                return pool.map(_run_task, items, chunk)
-        finally:
-            _TASK = None
-
-    return fan_out  # type: ignore[return-value]
+    """A planner's map over files (`Project.fan_out`), in `jobs` worker processes."""
+    return lambda function, items: list(_mapped(jobs, function, items))
 
 
 def _run_task(item: Any) -> Any:
@@ -211,12 +197,6 @@ def _run_task(item: Any) -> Any:
 
 def _worker_started() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; workers never write files
-
-
-def _in_worker(path: Path) -> FileResult:
-    assert _RUN is not None
-    sources, options, project = _RUN
-    return _in_process(path, sources[path], options, project)
 
 
 def _finish(result: FileResult, options: Options) -> FileResult:

@@ -17,7 +17,7 @@ from rich.console import Console
 from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache
 from migrate.config import ConfigError, Settings, load_settings
 from migrate.discover import discover, escapes_repository
-from migrate.terminal import consoles
+from migrate.terminal import EXIT_USAGE, consoles
 from migrate.formats import EDIT_FORMATS, render
 from migrate.pipeline import FileResult, Mode, Options, process_paths, process_source
 from migrate.report import Reporter
@@ -32,7 +32,6 @@ from rules import ALL_RULES
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-EXIT_USAGE = 2
 HUMAN_FORMATS = ("full", "concise")
 PROGRESS_AFTER = 1.0  # seconds: short runs never show a progress bar
 

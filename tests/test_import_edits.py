@@ -58,10 +58,7 @@ def _removed_whole(module: cst.Module, specs: list[ImportSpec]) -> str:
 
 
 def _removed_fast(module: cst.Module, specs: list[ImportSpec]) -> str:
-    context = CodemodContext()
-    for spec in specs:
-        RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
-    return apply._drop_unused(module, specs, lambda tree: RemoveImportsVisitor(context).transform_module(tree)).code
+    return apply._drop_unused(module, specs).code
 
 
 def _compared(fast) -> tuple[int, int]:  # type: ignore[no-untyped-def]
