@@ -13,6 +13,13 @@ modification times, which `git checkout` and CI caches do not keep):
 Entries are pickles written atomically (a reader never sees half of one); an unreadable entry is
 a miss. Only results of runs that wrote nothing are kept for the run level: a fix run that
 rewrote files meets different bytes next time anyway.
+
+The run level's digests are still of contents, but a file is not read again when its `stat` is the
+one recorded with its digest (`StatMemo`, as git's index does): same size, modification and change
+times and inode. An entry whose modification time is not clearly older than the run that recorded
+it is "racy" (the file may have changed again within the file system's timestamp granularity after
+it was read) and is read again. A copied or checked-out tree has new change times and inodes: it
+is read, never trusted on its modification times.
 """
 
 from __future__ import annotations
@@ -21,10 +28,15 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import IO, TYPE_CHECKING, Any, Callable, Collection, Iterable, Mapping, Protocol, Sequence
 
-from migrate.project import Project, Source
+from migrate.discover import resolved
+from migrate.read import ReadError, read_bytes
+
+if TYPE_CHECKING:  # a replayed run builds no project: libcst stays unimported here
+    from migrate.project import Project, Source
 
 
 class FileResult(Protocol):
@@ -34,6 +46,8 @@ class FileResult(Protocol):
 
 CACHE_DIR_NAME = ".modal_upgrade_cache"
 FORMAT = b"modal-upgrade cache 1"
+MEMO_NAME = "stat-memo"
+RACY_NS = 2_000_000_000  # coarser than any file system's timestamps (FAT: 2 s) and the clocks' drift
 _OWN_CODE = [Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "rules"]
 
 
@@ -68,27 +82,48 @@ class ResultCache:
     def key(self, *parts: bytes) -> str:
         return digest(self.salt, *parts)
 
-    def load(self, key: str) -> Any:
+    def load(self, key: str, paths: Mapping[str, Path] | None = None) -> Any:
+        """The entry; `paths` are the objects for the paths it was saved with (`save`)."""
         try:
             with open(self._path(key), "rb") as handle:
-                return pickle.load(handle)
+                return _Unpickler(handle, paths or {}).load()
         except Exception:  # missing, truncated by a full disk, or written by another version
             return None
 
-    def save(self, key: str, value: Any) -> None:
+    def save(self, key: str, value: Any, paths: Collection[Path] = ()) -> None:
+        """Keep `value`; the `paths` in it are kept as their text, made the load's objects again
+        (unpickling thousands of `Path`s costs a warm run more than the rest of the entry)."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _ignore_in_git(self.folder)
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                _Pickler(handle, paths).dump(value)
             os.replace(temporary, path)
         except OSError:
             pass  # a read-only checkout still runs, uncached
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key[2:]
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, handle: IO[bytes], paths: Collection[Path]) -> None:
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.paths = paths
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return str(obj) if isinstance(obj, Path) and obj in self.paths else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, handle: IO[bytes], paths: Mapping[str, Path]) -> None:
+        super().__init__(handle)
+        self.paths = paths
+
+    def persistent_load(self, pid: Any) -> Path:
+        return self.paths[pid]  # a path of another run: KeyError, a miss
 
 
 def files_digest(pairs: Iterable[tuple[str, bytes]]) -> bytes:
@@ -103,6 +138,60 @@ def _ignore_in_git(folder: Path) -> None:
         marker.write_text("# written by modal-upgrade: its cache is never committed\n*\n")
 
 
+class StatMemo:
+    """Content digests of files by path, trusted while the file's `stat` is the one they were
+    recorded with and was clearly older than the run that recorded it (see the module docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
+        self.stamp = 0  # when the run that wrote the memo started reading (ns since the epoch)
+        self.read: dict[Path, bytes] = {}  # the bytes `digests` read
+        try:
+            with open(path, "rb") as handle:
+                tag, self.stamp, self.entries = pickle.load(handle)
+            if tag != FORMAT:
+                raise ValueError(tag)
+        except Exception:  # missing, damaged or of another version: every file is read
+            self.entries, self.stamp = {}, 0
+
+    def digests(self, files: Sequence[Path]) -> dict[Path, bytes] | None:
+        """Each file's content digest (None when one cannot be read: the pipeline reports it);
+        the memo is rewritten, with these files only, when one had to be read."""
+        started = time.time_ns()
+        found: dict[Path, bytes] = {}
+        kept: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
+        read = False
+        for path in files:
+            key = str(resolved(path))
+            try:
+                st = os.stat(key)
+                known = self.entries.get(key)
+                fields = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                if known is None or known[0] != fields or st.st_mtime_ns >= self.stamp - RACY_NS:
+                    data = self.read[path] = read_bytes(path)
+                    known, read = (fields, content_digest(data)), True
+            except (OSError, ReadError):
+                return None
+            found[path] = known[1]
+            kept[key] = known
+        if read:
+            self._save(started, kept)
+        return found
+
+    def _save(self, stamp: int, entries: dict[str, tuple[tuple[int, int, int, int], bytes]]) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.path.parent)
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((FORMAT, stamp, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a read-only cache folder: files are read again next time
+        self.stamp, self.entries = stamp, entries
+
+
 class RunCache:
     """The two levels for one run: `replay` a whole unchanged run, or reuse one file's result."""
 
@@ -110,31 +199,42 @@ class RunCache:
         self.cache = cache
         self.lister = lister  # the tree under a project root, as the index lists it
         self.plan = b""
+        self.early: dict[Path, bytes] = {}
 
-    def run_key(self, sources: Mapping[Path, Source]) -> str:
-        return self.cache.key(b"run", files_digest((str(p), content_digest(s.data)) for p, s in sources.items()))
+    def run_key(self, digests: Mapping[Path, bytes]) -> str:
+        return self.cache.key(b"run", files_digest((str(p), d) for p, d in digests.items()))
 
-    def replay(self, sources: Mapping[Path, Source]) -> list[FileResult] | None:
-        """The results of the last run over exactly these bytes, if nothing it read outside them changed."""
-        record = self.cache.load(self.run_key(sources))
-        if not isinstance(record, dict) or not all(_unchanged(key, d) for key, d in record["outside"]):
-            return None
-        if any(_listing(self.lister(Path(root))) != d for root, d in record["listings"]):
+    def replay(self, files: Sequence[Path]) -> list[FileResult] | None:
+        """The results of the last run over these files with the same bytes, if nothing it read
+        outside them changed. Files are read only when their `stat` changed (`StatMemo`)."""
+        memo = StatMemo(self.cache.folder / MEMO_NAME)
+        digests = memo.digests(files)
+        record = self.cache.load(self.run_key(digests), {str(p): p for p in files}) if digests is not None else None
+        if not isinstance(record, dict) or not all(_unchanged(key, d) for key, d in record["outside"]) or any(
+            _listing(self.lister(Path(root))) != d for root, d in record["listings"]
+        ):
+            self.early = memo.read
             return None
         return list(record["results"])
 
+    def read_early(self) -> dict[Path, bytes]:
+        """The bytes a `replay` that found nothing read (the run need not read them again), once."""
+        early, self.early = self.early, {}
+        return early
+
     def remember(self, sources: Mapping[Path, Source], project: Project, results: list[FileResult], wrote: bool) -> None:
         """Keep a run's results for a run over the same bytes; not when it `wrote` files (their
-        bytes are new) or met a bug of ours (which should not stick)."""
-        if wrote or any(_internal(r) for r in results):
+        bytes are new), could not read one, or met a bug of ours (which should not stick)."""
+        if wrote or any(_internal(r) for r in results) or any(_unreadable(s) for s in sources.values()):
             return
-        run = {str(p.resolve()) for p in sources}
+        run = {str(resolved(p)) for p in sources}
         outside = [
             (key, None if data is None else content_digest(data))
             for index in project.indexes for key, data in index.read_so_far().items() if key not in run
         ]
         listings = [(str(i.root), _listing(self.lister(i.root))) for i in project.indexes if i.listed]
-        self.cache.save(self.run_key(sources), {"outside": outside, "listings": listings, "results": results})
+        key = self.run_key({p: content_digest(s.data) for p, s in sources.items()})
+        self.cache.save(key, {"outside": outside, "listings": listings, "results": results}, set(sources))
 
     def plan_project(self, project: Project) -> None:
         """What the project stage planned across files: a change in it invalidates every file."""
@@ -175,6 +275,10 @@ def _unchanged(key: str, recorded: bytes | None) -> bool:
 
 def _listing(paths: Iterable[Path]) -> bytes:
     return digest(*sorted(str(p).encode() for p in paths)).encode()
+
+
+def _unreadable(source: Source) -> bool:
+    return source.error is not None and not source.data  # empty bytes parse: no other error comes without bytes
 
 
 def _internal(result: FileResult) -> bool:

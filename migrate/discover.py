@@ -78,6 +78,7 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
 def start_run() -> None:
     """Forget what earlier runs saw of the file system (resolved paths, folder listings)."""
     _RESOLVED.clear()
+    _WALKS.clear()
     _listing.cache_clear()
 
 
@@ -86,35 +87,59 @@ def _listing(root: Path, exclude: Callable[[Path], bool] | None) -> tuple[list[P
     """The source files under a folder that git does not ignore, those of them that are regular
     files reached without a symlink (the walk's directory entries said so: no `stat` needed, and
     their real path is the root's real path joined with theirs), and the stale temporaries seen."""
-    found = Discovery()
-    plain: set[Path] = set()
-    files = _not_ignored(root, sorted(_walk(root, exclude, found, plain)))
-    real_root = root.resolve()
-    for file in plain:
-        _RESOLVED.setdefault(file, real_root / file.relative_to(root))
-    return files, frozenset(plain), found.temporaries
+    real_root = resolved(root)
+    files, plain, temporaries, reals = _walked(real_root, root, exclude)
+    listed = reals if root == real_root else [root / rel for rel in files]
+    regular = []
+    for path, rel, real in zip(listed, files, reals):
+        if rel in plain:
+            regular.append(path)
+            _RESOLVED.setdefault(path, real)
+    return listed, frozenset(regular), [root / rel for rel in temporaries]
 
 
-def _walk(root: Path, exclude: Callable[[Path], bool] | None, found: Discovery, plain: set[Path]) -> Iterator[Path]:
-    """What `os.walk` would list (symlinked folders are not entered), from `os.scandir` entries."""
-    folders = [root]
+_Walk = tuple[list[str], frozenset[str], list[str], list[Path]]
+_WALKS: dict[tuple[Path, Callable[[Path], bool] | None], _Walk] = {}
+
+
+def _walked(real_root: Path, root: Path, exclude: Callable[[Path], bool] | None) -> _Walk:
+    """`_listing` as paths relative to the folder (and its files' real paths), walked once per run
+    whichever spelling of the folder asks (the run walks `.`, the project index and the cache its
+    resolved path)."""
+    key = (real_root, exclude)
+    if key not in _WALKS:
+        temporaries: list[str] = []
+        plain: set[str] = set()
+        walked = _not_ignored(real_root, sorted(_walk(str(root), exclude, temporaries, plain), key=_path_order))
+        _WALKS[key] = (walked, frozenset(plain), temporaries, [real_root / rel for rel in walked])
+    return _WALKS[key]
+
+
+def _path_order(rel: str) -> list[str]:
+    return os.path.normcase(rel).split(os.sep)  # the order of the `Path`s (by parts, case-folded on Windows)
+
+
+def _walk(root: str, exclude: Callable[[Path], bool] | None, temporaries: list[str], plain: set[str]) -> Iterator[str]:
+    """What `os.walk` would list (symlinked folders are not entered), from `os.scandir` entries,
+    relative to `root`."""
+    folders = [""]
     while folders:
         folder = folders.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = list(os.scandir(os.path.join(root, folder)))
         except OSError:
             continue
         for entry in entries:
-            path = folder / entry.name
+            rel = os.path.join(folder, entry.name)
             if _is_dir(entry):
-                if not entry.is_symlink() and _walked_into(path, exclude):
-                    folders.append(path)
-            elif entry.name.endswith(SOURCE_SUFFIXES) and not (exclude and exclude(path)):
+                if not entry.is_symlink() and _walked_into(Path(entry.path), exclude):
+                    folders.append(rel)
+            elif entry.name.endswith(SOURCE_SUFFIXES) and not (exclude and exclude(Path(entry.path))):
                 if entry.is_file(follow_symlinks=False):
-                    plain.add(path)
-                yield path
-            elif entry.name.endswith(".tmp") and is_stale_temporary(path):
-                found.temporaries.append(path)
+                    plain.add(rel)
+                yield rel
+            elif entry.name.endswith(".tmp") and is_stale_temporary(Path(entry.path)):
+                temporaries.append(rel)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -169,14 +194,17 @@ def _link_target(file: Path, tree: Path, found: Discovery) -> Path | None:
     return tree / target.relative_to(root)
 
 
-def _not_ignored(root: Path, files: list[Path]) -> list[Path]:
-    """Drop the files git ignores (nothing is dropped outside a git work tree or without git)."""
+def _not_ignored(real_root: Path, files: list[str]) -> list[str]:
+    """Drop the files git ignores (nothing is dropped outside a git work tree or without git). Git
+    is given real folders (it compares real paths) but not a final symlink resolved (git ignores the
+    link's name): the walk entered no symlinked folder, so that is the real root joined with each."""
     if not files:
         return files
+    located = [os.path.join(real_root, f) for f in files]
     try:
         result = subprocess.run(
-            ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
-            input=b"\0".join(os.fsencode(_located(f)) for f in files),
+            ["git", "-C", str(real_root), "check-ignore", "--stdin", "-z"],
+            input=b"\0".join(os.fsencode(f) for f in located),
             capture_output=True,
             timeout=60,
         )
@@ -184,13 +212,8 @@ def _not_ignored(root: Path, files: list[Path]) -> list[Path]:
         return files
     if result.returncode not in (0, 1):  # 128: not a git repository
         return files
-    ignored = {Path(os.fsdecode(p)) for p in result.stdout.split(b"\0") if p}
-    return [f for f in files if _located(f) not in ignored]
-
-
-def _located(file: Path) -> Path:
-    # The folder resolved (git compares real paths) but not a final symlink (git ignores the link's name).
-    return resolved(file.parent) / file.name
+    ignored = {os.fsdecode(p) for p in result.stdout.split(b"\0") if p}  # git echoes the paths it was given
+    return [f for f, at in zip(files, located) if at not in ignored]
 
 
 def display_path(path: Path) -> str:

@@ -1,10 +1,11 @@
 """The installed commands' entry point.
 
 Two command lines are answered before typer loads: `--version` (a pre-commit or editor integration
-asks it on every start), and a plain run, only flags that take no value and paths
-(`migrate --check PATH...`, the commonest command), which typer would parse at the cost of importing
-pydantic (~0.1 s of a run). Anything else (`--help`, an option with a value, `--`, a typo, a
-subcommand) goes to `migrate.cli`, which runs the same `migrate.run.fix_command`.
+asks it on every start), and a plain run, flags, paths and the options whose values need no checking
+(`migrate --check --cache-dir DIR PATH...`, the commonest commands), which typer would parse at the
+cost of importing pydantic (~0.1 s of a run). Anything else (`--help`, `--to-cls`, `--`, a typo, a
+value that starts with `-` or is empty, a subcommand) goes to `migrate.cli`, which runs the same
+`migrate.run.fix_command`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,19 @@ PLAIN_FLAGS: dict[str, tuple[str, bool]] = {
     "-q": ("quiet", True),
     "--no-color": ("no_color", True),
 }
+# Its options with one value (`--name VALUE` or `--name=VALUE`) that typer passes on as the text is,
+# or as a Path of it: option -> (parameter, type).
+VALUE_OPTIONS: dict[str, tuple[str, type]] = {
+    "--select": ("select", str),
+    "--extend-select": ("extend_select", str),
+    "--ignore": ("ignore", str),
+    "--exclude": ("exclude", str),
+    "--extend-exclude": ("extend_exclude", str),
+    "--target-version": ("target_version", str),
+    "--output-format": ("output_format", str),
+    "--output-file": ("output_file", Path),
+    "--cache-dir": ("cache_dir", Path),
+}
 
 
 def main() -> None:
@@ -59,10 +73,18 @@ def plain_run(args: list[str]) -> dict[str, Any] | None:
         return None
     options: dict[str, Any] = {}
     paths: list[Path] = []
-    for arg in args:
+    rest = iter(args)
+    for arg in rest:
+        option, equals, given = arg.partition("=")
         if arg in PLAIN_FLAGS:
             name, value = PLAIN_FLAGS[arg]
             options[name] = value
+        elif option in VALUE_OPTIONS:
+            text = given if equals else next(rest, "")
+            if not text or text.startswith("-"):  # typer's own message (or its reading of the value)
+                return None
+            name, kind = VALUE_OPTIONS[option]
+            options[name] = kind(text)
         elif arg and not arg.startswith("-"):
             paths.append(Path(arg))
         else:

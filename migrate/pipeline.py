@@ -119,11 +119,14 @@ def _process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResu
     if options.mode == "fix":
         for removed in remove_temporaries(found.temporaries):
             print(f"note: removed {display_path(removed)}, a temporary file of an interrupted run", file=sys.stderr)
-    sources = {path: _load(path, options.cut) for path in files}  # bytes; trees when first needed
-    replayed = options.cache.replay(sources) if options.cache is not None else None
+    replayed = options.cache.replay(files) if options.cache is not None else None
     if replayed is not None:  # the last run met exactly these bytes
         yield from (_finish(result, options) for result in replayed)
         return
+    early = options.cache.read_early() if options.cache is not None else {}  # what the cache read to look
+    sources = {  # bytes; trees when first needed
+        path: _loaded(early[path], not options.cut) if path in early else _load(path, options.cut) for path in files
+    }
     readable = {path: source for path, source in sources.items() if source.error is None}
     project = build_project(readable, options.rules, _parse_or_none, _requested(options), options.exclude, _fan_out(options.jobs))
     results = []

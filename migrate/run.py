@@ -10,7 +10,7 @@ import tokenize
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.console import Console
 
@@ -109,7 +109,7 @@ def execute(request: Request, out: Console, err: Console) -> int:
         return 0
     options = Options(
         request.mode, tuple(rules), settings.unsafe_fixes, edits=settings.output_format in EDIT_FORMATS,
-        exclude=settings.is_excluded, ignored_for=settings.ignored_codes_for, requested=_to_cls(request),
+        exclude=_exclude(settings), ignored_for=settings.ignored_codes_for, requested=_to_cls(request),
         jobs=request.jobs or _cores(),
     )
     options = replace(options, cache=_cache(request, settings, target, options))
@@ -138,7 +138,13 @@ def _cache(request: Request, settings: Settings, target: Target, options: Option
         settings.show(), str(target.version), options.mode, options.unsafe_fixes, options.edits, options.cut,
         [r.CODE for r in options.rules], sorted((str(p.resolve()), f) for p, f in options.requested),
     ))
-    return RunCache(ResultCache(folder, salt), lambda root: discover([root], settings.is_excluded))
+    exclude = options.exclude  # the same as the run's: discovery walks a tree once per exclusion
+    return RunCache(ResultCache(folder, salt), lambda root: discover([root], exclude))
+
+
+def _exclude(settings: Settings) -> Callable[[Path], bool] | None:
+    """The configured exclusions; None without any, so that a walk asks nothing of each file."""
+    return settings.is_excluded if settings.exclude or settings.extend_exclude else None
 
 
 def _default_cache_dir(request: Request) -> Path:

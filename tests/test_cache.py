@@ -3,14 +3,16 @@ and its importers; any change to the tool, the settings or an entry's integrity 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import migrate.cache as cache
 import migrate.pipeline as pipeline
-from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache
+from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache, StatMemo, content_digest
 from migrate.discover import discover
 from migrate.pipeline import Options, process_paths
 from rules import ALL_RULES
@@ -119,3 +121,79 @@ def test_the_cli_keeps_its_cache_at_the_project_root_or_where_told_and_never_wit
     elsewhere = tmp_path / "elsewhere"
     assert _cli(root, "--cache-dir", str(elsewhere)).stdout == first.stdout
     assert any(elsewhere.rglob("*"))
+
+
+def _age(root: Path, seconds: int = 3600) -> None:
+    """Files last written long before any run: their `stat` is no longer racy."""
+    for path in root.iterdir():
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - seconds * 10**9))
+
+
+def test_a_warm_run_over_an_unchanged_tree_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path / "p")
+    _age(root)
+    cold = _report(root, _options(tmp_path / "cache"))
+
+    def refuse(path: Path) -> bytes:
+        raise AssertionError(f"a warm run read {path}")
+
+    monkeypatch.setattr(cache, "read_bytes", refuse)
+    monkeypatch.setattr(pipeline, "read_bytes", refuse)
+    assert _report(root, _options(tmp_path / "cache")) == cold
+
+
+def test_an_edit_of_the_same_size_with_the_old_modification_time_is_read(tmp_path: Path, processed: list[str]) -> None:
+    """`touch -d` or a restored mtime do not hide an edit: its change time (and size, inode) are compared too."""
+    root = _project(tmp_path / "p")
+    _age(root)
+    _report(root, _options(tmp_path / "cache"))
+    shop = root / "shop.py"
+    before = shop.stat()
+    edited = USER.replace("keep_warm=1", "keep_warm=2")
+    assert len(edited) == len(USER)
+    shop.write_text(edited)
+    os.utime(shop, ns=(before.st_atime_ns, before.st_mtime_ns))
+    processed.clear()
+    warm = _report(root, _options(tmp_path / "cache"))
+    assert processed == ["shop.py"]  # not replayed: the edited module alone is checked again
+    assert warm == _report(root, Options("check", ALL_RULES))
+
+
+def test_a_file_written_just_before_the_memo_is_read_again_even_with_the_same_stat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Racy entries, as in git: an edit within the file system's timestamp granularity may leave the
+    whole `stat` as it was; a digest recorded less than RACY_NS after the file's mtime is not trusted."""
+    path = tmp_path / "a.py"
+    path.write_bytes(b"x = 1\n")
+    old = os.stat(path)
+    memo = tmp_path / "memo"
+    assert StatMemo(memo).digests([path]) == {path: content_digest(b"x = 1\n")}
+    path.write_bytes(b"x = 2\n")
+    real, key = os.stat, str(path.resolve())
+
+    def as_if(fake: os.stat_result):  # type: ignore[no-untyped-def]
+        return lambda p, **kw: fake if str(p) == key else real(p, **kw)
+
+    monkeypatch.setattr(cache.os, "stat", as_if(old))  # the edit left no trace in the stat
+    assert StatMemo(memo).digests([path]) == {path: content_digest(b"x = 2\n")}
+    ns = old.st_mtime_ns - 3600 * 10**9
+    aged = os.stat_result((*old[:8], ns // 10**9, old[9]), {"st_mtime_ns": ns, "st_ctime_ns": old.st_ctime_ns})
+    monkeypatch.setattr(cache.os, "stat", as_if(aged))  # as before, but written long before the memo
+    StatMemo(memo).digests([path])
+    path.write_bytes(b"x = 3\n")
+    assert StatMemo(memo).digests([path]) == {path: content_digest(b"x = 2\n")}  # trusted: its stat says unchanged
+
+
+def test_an_unreadable_file_replays_nothing(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    _report(root, _options(tmp_path / "cache"))
+    assert RunCache(ResultCache(tmp_path / "cache", "settings"), lambda r: discover([r])).replay([root / "gone.py"]) is None
+
+
+def test_a_saved_entry_holds_the_run_paths_as_text_and_loads_them_as_the_loaders_objects(tmp_path: Path) -> None:
+    store = ResultCache(tmp_path / "cache", "s")
+    a, b = Path("pkg/a.py"), Path("other/b.py")
+    store.save("k" * 40, {"results": [a, b, (a,)]}, {a})
+    here = Path("pkg") / "a.py"
+    loaded = store.load("k" * 40, {"pkg/a.py": here})
+    assert loaded == {"results": [a, b, (a,)]} and loaded["results"][0] is here
+    assert store.load("k" * 40, {}) is None  # saved by a run with other files: a miss

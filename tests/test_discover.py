@@ -39,3 +39,26 @@ def test_gitignored_paths_are_skipped_but_explicit_files_kept(tmp_path: Path) ->
 def test_each_file_once(tmp_path: Path) -> None:
     _touch(tmp_path, "a.py")
     assert _found(tmp_path, tmp_path, tmp_path / "a.py") == ["a.py"]
+
+
+def test_a_tree_is_walked_once_per_run_whichever_spelling_of_it_asks(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The run walks `.`; the project index and the cache list the same folder by its resolved path."""
+    import migrate.discover as discovery
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("gen/\n")
+    _touch(tmp_path, "a.py", "pkg/b.py", "gen/c.py")
+    (tmp_path / "link.py").symlink_to(tmp_path / "pkg" / "b.py")
+    walks: list[str] = []
+    real_walk = discovery._walk
+    monkeypatch.setattr(discovery, "_walk", lambda root, *rest: walks.append(root) or real_walk(root, *rest))
+    monkeypatch.chdir(tmp_path)
+    discovery.start_run()
+    relative = list(discover([Path(".")]))
+    absolute = list(discover([tmp_path.resolve()]))
+    assert walks == ["."]
+    assert [str(p) for p in relative] == ["a.py", "pkg/b.py"]  # the link stands for pkg/b.py, processed once
+    assert absolute == [tmp_path.resolve() / p for p in relative]
+    assert discovery.resolved(relative[1]) == tmp_path.resolve() / "pkg" / "b.py"
+    discovery.start_run()
+    assert list(discover([tmp_path.resolve()])) == absolute and walks == [".", str(tmp_path.resolve())]

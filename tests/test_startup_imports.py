@@ -62,10 +62,24 @@ def test_every_flag_without_a_value_is_a_plain_flag() -> None:
     assert flags == PLAIN_FLAGS
 
 
+def test_every_value_option_parsed_without_typer_is_a_typer_option_of_that_parameter() -> None:
+    import typer
+
+    from migrate.cli import fix_app
+    from migrate.entry import VALUE_OPTIONS
+
+    params = {opt: param.name for param in typer.main.get_command(fix_app).params for opt in param.opts}
+    assert all(params.get(option) == name for option, (name, _) in VALUE_OPTIONS.items())
+
+
 PLAIN = [
     ["--check", "a.py"], ["a.py", "--check", "--no-cache", "b"], ["-q", "--diff", "--no-color", "pkg/x.py"],
     ["--unsafe-fixes", "--no-unsafe-fixes", "--statistics", "--show-fixes", "."], ["--exit-zero", "--quiet", "."],
     ["--show-settings"], ["--list-rules", "--add-noqa", "x"], [],
+    ["--check", "--cache-dir", "/tmp/c", "."], ["--cache-dir=c", "--output-format", "json", "a.py"],
+    ["--select", "MOD1,MOD2", "--extend-select=MOD3", "--ignore", "MOD101", "--exclude", "gen", "--extend-exclude", "x/*.py", "."],
+    ["--target-version", "0.64", "--output-file", "out.json", "--cache-dir", "a", "--cache-dir", "b", "."],
+    ["--output-format=a=b", "p=q.py"],
 ]
 
 
@@ -87,7 +101,9 @@ def test_a_plain_run_gets_the_arguments_typer_would_give(args: list[str], monkey
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--jobs", "2", "."], ["--", "x"], ["-"], ["--chek", "x"], ["-qj2", "."],
-                                  ["--check=1", "."], ["", "."], ["rule", "MOD101"], ["--check", "--version"]])
+                                  ["--check=1", "."], ["", "."], ["rule", "MOD101"], ["--check", "--version"],
+                                  ["--cache-dir"], ["--cache-dir", "--check", "."], ["--cache-dir=", "."],
+                                  ["--output-file", "-"], ["--to-cls", "a.py::f"]])
 def test_anything_else_goes_to_typer(args: list[str]) -> None:
     from migrate.entry import plain_run
 
