@@ -20,6 +20,7 @@ from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from migrate.imports import Binding, ImportTable
 from migrate.names import ModalNames
+from migrate.walk import preorder
 
 if TYPE_CHECKING:
     from migrate.names import ProjectLookup
@@ -123,55 +124,23 @@ class NodeIndex:
     @classmethod
     def of(cls, module: cst.Module, hidden: frozenset[str] = frozenset()) -> "NodeIndex":
         """`hidden`: identifiers of the file that a cut tree left out."""
-        walker = _Indexer()
-        module.visit(walker)
-        found = walker.found
-        return cls(
-            tuple(found[cst.Decorator]),  # type: ignore[arg-type]
-            tuple(found[cst.Call]),  # type: ignore[arg-type]
-            tuple(found[cst.Attribute]),  # type: ignore[arg-type]
-            tuple(found[cst.ImportFrom]),  # type: ignore[arg-type]
-            tuple(found[cst.WithItem]),  # type: ignore[arg-type]
-            tuple(found[cst.Subscript]),  # type: ignore[arg-type]
-            tuple(found[cst.ExceptHandler]),  # type: ignore[arg-type]
-            tuple(found[cst.ClassDef]),  # type: ignore[arg-type]
-            frozenset(walker.names) | hidden,
-            walker.parents,
-        )
+        found: dict[type, list[cst.CSTNode]] = {kind: [] for kind in _BUCKETS}
+        names: set[str] = set()
+        parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        for node, parent in preorder(module, stop=cst.Name):
+            if parent is not None:
+                parents[node] = parent
+            if type(node) is cst.Name:
+                names.add(node.value)  # type: ignore[attr-defined]
+            elif (bucket := found.get(type(node))) is not None:
+                bucket.append(node)
+        return cls(*(tuple(found[kind]) for kind in _BUCKETS), frozenset(names) | hidden, parents)  # type: ignore[arg-type]
 
 
-class _Indexer(cst.CSTVisitor):
-    # on_visit is overridden whole: libcst's per-type `visit_X` dispatch costs more than the walk.
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: dict[type, list[cst.CSTNode]] = {
-            cst.Decorator: [], cst.Call: [], cst.Attribute: [], cst.ImportFrom: [], cst.WithItem: [],
-            cst.Subscript: [], cst.ExceptHandler: [], cst.ClassDef: [],
-        }
-        self.names: set[str] = set()
-        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
-        self._path: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._path:
-            self.parents[node] = self._path[-1]
-        self._path.append(node)
-        if type(node) is cst.Name:
-            self.names.add(node.value)  # type: ignore[attr-defined]
-            return False
-        bucket = self.found.get(type(node))
-        if bucket is not None:
-            bucket.append(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._path.pop()
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
+# The node types NodeIndex gathers, in the order of its fields.
+_BUCKETS = (
+    cst.Decorator, cst.Call, cst.Attribute, cst.ImportFrom, cst.WithItem, cst.Subscript, cst.ExceptHandler, cst.ClassDef,
+)
 
 
 @dataclass(frozen=True)

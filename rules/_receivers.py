@@ -9,9 +9,9 @@ scope analysis: every binding of the name there must make that class, else it is
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import Assignment, ScopeProvider
 
 from migrate.model import ModuleContext
+from rules._light_scope import seen_bindings
 
 # Submodules a class is also reachable through, normalised to its top-level name.
 _ALIASES = {"modal.sandbox.Sandbox.": "modal.Sandbox.", "modal.environments.Environment.": "modal.Environment."}
@@ -39,12 +39,8 @@ def makes(ctx: ModuleContext, expr: cst.BaseExpression, cls: str, factories: fro
         return callee(ctx, expr.func) in {f"{cls}.{f}" for f in factories}
     if not isinstance(expr, cst.Name):
         return False
-    scope = ctx.metadata.resolve(ScopeProvider).get(expr)
-    if scope is None:
-        return False
-    bindings = list(scope[expr.value])
-    # a builtin (`list`, `type`) has no node: it is not a Modal object
-    return bool(bindings) and all(isinstance(b, Assignment) and _binds(ctx, b.node, cls, factories) for b in bindings)
+    seen = seen_bindings(ctx, expr)  # None for a builtin (`list`, `type`): not a Modal object
+    return seen is not None and bool(seen.nodes) and all(_binds(ctx, node, cls, factories) for node in seen.nodes)
 
 
 def _binds(ctx: ModuleContext, node: cst.CSTNode, cls: str, factories: frozenset[str]) -> bool:

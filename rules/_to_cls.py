@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from rules._emit import all_names, decorator, free_name, modal_attr
+from rules._light_scope import global_names
 from migrate.names import APP
 from rules._project import Converted
 from migrate.model import Fix, FixSafety, ImportSpec, ModuleContext
@@ -138,16 +139,16 @@ def _app_name(ctx: ModuleContext, function: cst.FunctionDef) -> str | None:
 
 
 class _Uses:
-    """Where each module-level function is used in this module, through scope analysis."""
+    """Where each module-level function is used in this module (scope analysis only when the
+    module's bindings of its name are not plain)."""
 
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
         self.parents = ctx.parents
 
     def references(self, function: cst.FunctionDef) -> list[cst.Name]:
-        scope = self.ctx.scope  # resolved only here: a module whose conversions are all declined needs none
-        return [r.node for a in scope[function.name.value] if a.node is function for r in a.references
-                if isinstance(r.node, cst.Name)]
+        bindings, reads = global_names(self.ctx, function.name.value)
+        return reads if any(b is function for b in bindings) else []
 
     def problem(self, conversion: Conversion) -> str | None:
         for name in self.references(conversion.function):

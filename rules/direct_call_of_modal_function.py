@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import Assignment, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules._light_scope import seen_bindings
 from rules._modal_objects import LOOKED_UP, _class_of_instance, modal_callable
 
 DOCS = "https://modal.com/docs/reference/modal.Function"
@@ -207,14 +207,12 @@ def _instance(ctx: ModuleContext, receiver: cst.BaseExpression) -> cst.Call | No
         return receiver
     if not isinstance(receiver, cst.Name) or receiver.value not in ctx.shared("instance_names", _assigned_calls):
         return None  # never assigned a call's result: no instance (and no scope analysis to learn it)
-    scope = ctx.metadata.resolve(ScopeProvider).get(receiver)
-    if scope is None:
+    seen = seen_bindings(ctx, receiver)
+    if seen is None:
         return None
     values = []
-    for assignment in scope[receiver.value]:
-        if not isinstance(assignment, Assignment):  # a builtin
-            return None
-        target = ctx.parents.get(assignment.node) if isinstance(assignment.node, cst.Name) else None
+    for node in seen.nodes:
+        target = ctx.parents.get(node) if isinstance(node, cst.Name) else None
         statement = ctx.parents.get(target) if isinstance(target, cst.AssignTarget) else None
         if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1 and isinstance(statement.value, cst.Call)):
             return None

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Iterator, TypeVar
 
 import libcst as cst
-from libcst.metadata import GlobalScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules._light_scope import seen_bindings
 from rules._images import is_image
 from rules.removed_options import is_modal_cls
 
@@ -417,11 +417,8 @@ def _argument(ctx: ModuleContext, node: cst.BaseExpression) -> tuple[object, str
 
 def _constant(ctx: ModuleContext, name: cst.Name) -> object:
     """The literal a module-level name is bound to, if it is bound once and nowhere else."""
-    scope = ctx.metadata.resolve(ScopeProvider).get(name)
-    if scope is None or len(scope[name.value]) != 1 or len(ctx.scope[name.value]) != 1:
-        return UNKNOWN
-    (assignment,) = scope[name.value]
-    if not isinstance(assignment.scope, GlobalScope):
+    seen = seen_bindings(ctx, name)  # bound once, at module level (a builtin is not a literal)
+    if seen is None or len(seen.nodes) != 1 or not seen.global_scope:
         return UNKNOWN
     for stmt in ctx.module.body:
         for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():

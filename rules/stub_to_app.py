@@ -11,6 +11,7 @@ from libcst.metadata import ScopeProvider
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
 from migrate.names import APP, ModalNames, dotted_name, module_key
 from rules._emit import reference_names
+from rules._light_scope import global_names
 from rules._renames import renamed_modal_name
 
 
@@ -83,10 +84,10 @@ class StubToApp(Rule):
                 yield name, new
 
     def _definition(self, ctx: ModuleContext, old: str, new: str) -> Iterator[Finding]:
-        assignments = list(ctx.scope[old])
-        if not assignments:
+        bindings, reads = global_names(ctx, old)
+        if not bindings:
             return
-        first = assignments[0].node
+        first = bindings[0]
         origin = (ctx.facts.key, old)
         kept = ctx.facts.kept.get(origin) if ctx.facts.key is not None else None
         # a keyword (`Sandbox.create(app=stub)`) or an attribute (`x.app`) named `app` binds nothing
@@ -99,10 +100,7 @@ class StubToApp(Rule):
             return
         if ctx.facts.key is not None and origin not in ctx.facts.renames:
             return  # the project stage did not plan it (the module is not part of the run's index)
-        nodes = {id(a.node): a.node for a in assignments}
-        for assignment in assignments:
-            for access in assignment.references:
-                nodes[id(access.node)] = access.node
+        nodes = {id(n): n for n in [*bindings, *reads]}
         edits = tuple((n, cst.Name(new)) for n in nodes.values() if isinstance(n, cst.Name))
         yield self.finding(first, Fix(edits), message=f"Modal apps are conventionally named `{new}`; rename `{old}`")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import Assignment, GlobalScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules._light_scope import seen_bindings
 from migrate.names import APP
 from rules._modal_objects import METHOD_DECORATORS, _handle_type
 from rules._pre_cls import VERBS
@@ -159,13 +159,10 @@ class UninstantiatedMethodCall(Rule):
 
 def _class(ctx: ModuleContext, name: cst.Name) -> cst.ClassDef | str | None:
     """The `@app.cls` class `name` is bound to, a reason when it is a looked-up class, else None."""
-    scope = ctx.metadata.resolve(ScopeProvider).get(name)
-    if scope is None:
+    seen = seen_bindings(ctx, name)
+    if seen is None or len(seen.nodes) != 1 or not seen.global_scope:
         return None
-    assignments = list(scope[name.value])
-    if len(assignments) != 1 or not isinstance(assignments[0], Assignment) or not isinstance(assignments[0].scope, GlobalScope):
-        return None
-    node = assignments[0].node
+    node = seen.nodes[0]
     if isinstance(node, cst.ClassDef):
         return node if any(ctx.names.decorator_name(d) == f"{APP}.cls" for d in node.decorators) else None
     target = ctx.parents.get(node) if isinstance(node, cst.Name) else None
