@@ -48,6 +48,13 @@ def test_the_lazy_modules_load_when_the_run_needs_them(tmp_path: Path) -> None:
     assert {"packaging.requirements", "packaging.specifiers", "pathspec", "rich.table", "xml.etree.ElementTree"} <= loaded
 
 
+def test_the_results_cache_imports_no_syntax_tree_library() -> None:
+    """A replayed run builds no project: `migrate.cache` names the project's types for type checkers only."""
+    probe = "import sys, migrate.cache; print(','.join(m for m in ('libcst', 'migrate.project', 'migrate.pipeline') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == ""
+
+
 def test_every_flag_without_a_value_is_a_plain_flag() -> None:
     import typer
 
