@@ -12,7 +12,7 @@ import ast
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
@@ -217,21 +217,84 @@ class TextEdit:
     end_column: int
 
 
-def text_edits(module: cst.Module, fix: Fix) -> tuple[TextEdit, ...]:
-    """One fix as a text edit of the module's code: the smallest span that changes."""
-    fixed = _add_imports(module.visit(_Replacer(dict((id(old), new) for old, new in fix.edits))), [fix])
-    before, after = module.code, fixed.code
-    start = 0
-    while start < min(len(before), len(after)) and before[start] == after[start]:
-        start += 1
-    end = 0
-    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
-        end += 1
+class ModuleText:
+    """A module with its code and each top-level statement's offset in it, for the text edits of
+    many fixes: a fixed copy is rendered only where its statements differ from the module's."""
+
+    def __init__(self, module: cst.Module, code: str | None = None) -> None:
+        self.module = module
+        self.code = module.code if code is None else code  # the caller's source text, when it has it
+        self.parents = NodeIndex.of(module).parents
+        self.starts = self._starts()
+
+    def _starts(self) -> list[int] | None:
+        """Where each statement's code starts (and the body's end); None when the statements'
+        codes do not add up to the module's code (then every fixed copy is rendered whole)."""
+        module = self.module
+        codes = [self._edge(module.header), *(module.code_for_node(s) for s in module.body), self._edge(module.footer)]
+        joined = "".join(codes)
+        if joined != self.code and not (not module.has_trailing_newline and joined.endswith(module.default_newline) and joined[: -len(module.default_newline)] == self.code):
+            return None
+        starts = [len(codes[0])]
+        for code in codes[1:-1]:
+            starts.append(starts[-1] + len(code))
+        return starts
+
+    def _edge(self, lines: Sequence[cst.EmptyLine]) -> str:
+        return "".join(self.module.code_for_node(line) for line in lines)
+
+    def code_of(self, fixed: cst.Module) -> str:
+        """`fixed.code`, for a copy of the module that keeps most of its statement objects."""
+        old, new = self.module.body, fixed.body
+        first = 0
+        while first < min(len(old), len(new)) and old[first] is new[first]:
+            first += 1
+        kept = 0  # statements kept at the end; the last one must be among them (a missing final
+        while kept < min(len(old), len(new)) - first and old[-1 - kept] is new[-1 - kept]:  # newline)
+            kept += 1
+        if self.starts is None or kept == 0 or self._edge(fixed.header) != self._edge(self.module.header):
+            return fixed.code
+        middle = "".join(fixed.code_for_node(statement) for statement in new[first : len(new) - kept])
+        return self.code[: self.starts[first]] + middle + self.code[self.starts[len(old) - kept] :]
+
+
+def text_edits(module: cst.Module, fix: Fix, text: ModuleText | None = None) -> tuple[TextEdit, ...]:
+    """One fix as a text edit of the module's code: the smallest span that changes. `text`: the
+    module's, shared by the fixes of one module."""
+    text = ModuleText(module) if text is None else text
+    fixed = _add_imports(replace_nodes(module, fix.edits, text.parents), [fix])
+    before, after = text.code, text.code_of(fixed)
     if before == after:
         return ()
+    start = _common_prefix(before, after)
+    end = _common_suffix(before, after, min(len(before), len(after)) - start)
     line, column = _line_column(before, start)
     end_line, end_column = _line_column(before, len(before) - end)
     return (TextEdit(after[start : len(after) - end], line, column, end_line, end_column),)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix, by halving (slices compare at C speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """The length of the longest common suffix, at most `limit`."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle :] == b[len(b) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -269,9 +332,37 @@ def apply_fixes(
         applied.append(finding)
     if not applied:
         return module, []
-    new_module = module.visit(_Replacer(replacements))
-    assert isinstance(new_module, cst.Module)
+    new_module = replace_nodes(module, [(taken[key], new) for key, new in replacements.items()], parents)
     return _add_imports(new_module, [f.fix for f in applied if f.fix is not None]), applied
+
+
+def replace_nodes(
+    module: cst.Module, edits: Iterable[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel]],
+    parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None,
+) -> cst.Module:
+    """`module` with each edit's node replaced: only the top-level statements holding them are
+    rebuilt (a visit of the whole tree rebuilds every node); the others stay the same objects. It
+    renders as the visit of the whole tree would. `parents`: the module's, when the caller has them."""
+    edits = list(edits)
+    replacements = {id(old): new for old, new in edits}
+    parents = NodeIndex.of(module).parents if parents is None else parents
+    found = [_top_statement(old, parents, module) for old, _ in edits]
+    tops = {id(top) for top in found}
+    if None in found:
+        whole = module.visit(_Replacer(replacements))  # the module itself, its header or footer
+        assert isinstance(whole, cst.Module)
+        return whole
+    body: list[cst.BaseStatement] = []
+    for statement in module.body:
+        if id(statement) not in tops:
+            body.append(statement)
+            continue
+        new = statement.visit(_Replacer(replacements))
+        # What libcst's visit of a body does with what a statement became (`visit_body_iterable`).
+        for item in (new if isinstance(new, cst.FlattenSentinel) else () if isinstance(new, cst.RemovalSentinel) else (new,)):
+            if statement._is_removable() or not item._is_removable():
+                body.append(item)  # type: ignore[arg-type]
+    return module.with_changes(body=body)
 
 
 def _add_imports(module: cst.Module, fixes: list[Fix]) -> cst.Module:

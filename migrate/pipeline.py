@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 import libcst as cst
 
-from migrate.apply import Located, TextEdit, run_rules, text_edits
+from migrate.apply import Located, ModuleText, TextEdit, run_rules, text_edits
 from migrate.cache import RunCache
 from migrate.crash import internal_error
 from migrate.discover import display_path, find, start_run
@@ -310,7 +310,8 @@ def _process(path: Path, source: Source, options: Options, project: Project, key
     except Exception as exc:  # a bug of ours must not cost the user the rest of the run
         result.error = internal_error(exc)
         return result
-    result.found = [_diagnostic(loc, options, module) for loc in outcome.found]
+    text = ModuleText(module) if options.edits and any(loc.finding.fix for loc in outcome.found) else None
+    result.found = [_diagnostic(loc, options, text) for loc in outcome.found]
     result.remaining = [_diagnostic(loc, options) for loc in outcome.remaining]
     result.notes = [_diagnostic(loc, options) for loc in outcome.notes]
     result.fixed = outcome.fixed
@@ -344,12 +345,12 @@ def _rules_for(path: Path, options: Options) -> list[type[Rule]]:
     return [rule for rule in options.rules if not is_ignored(rule.CODE, ignored)] if ignored else list(options.rules)
 
 
-def _diagnostic(located: Located, options: Options, module: cst.Module | None = None) -> Diagnostic:
+def _diagnostic(located: Located, options: Options, text: ModuleText | None = None) -> Diagnostic:
     finding = located.finding
     fix = finding.fix
     applicability = "none" if fix is None else fix.safety.value
     fixable = applicability == "safe" or (options.unsafe_fixes and applicability == "unsafe")
-    edits = text_edits(module, fix) if options.edits and fix is not None and module is not None else ()
+    edits = text_edits(text.module, fix, text) if text is not None and fix is not None else ()
     return Diagnostic(
         finding.code, located.line, located.column, finding.message, fixable, finding.note,
         located.end_line, located.end_column, applicability, edits,
