@@ -21,6 +21,7 @@ from migrate.model import Rule
 from migrate.suppress import Suppressions, skips_file
 from migrate.model import NOTHING_HIDDEN, Finding, NodeIndex, Fix, FixSafety, Hidden, ImportSpec, ModuleContext, ProjectFacts
 from migrate.names import dotted_name
+from migrate.results import TextEdit
 
 MAX_ROUNDS = 16
 UNUSED_NOQA = "MOD001"
@@ -204,17 +205,6 @@ _COMPOUND = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
     ast.With, ast.AsyncWith, ast.Try, ast.Match, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
 )
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace the text from (line, column) up to (end_line, end_column), all 1-based, with `content`."""
-
-    content: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
 
 
 class ModuleText:

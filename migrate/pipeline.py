@@ -12,15 +12,14 @@ import multiprocessing
 import signal
 import sys
 import warnings
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 import libcst as cst
 
-from migrate.apply import Located, ModuleText, TextEdit, run_rules, text_edits
+from migrate.apply import Located, ModuleText, run_rules, text_edits
 from migrate.cache import RunCache
 from migrate.crash import internal_error
 from migrate.discover import display_path, find, start_run
@@ -28,6 +27,7 @@ from migrate.parse import ParseFailure, broken_by_rewrite, parse_bytes, rewrite_
 from migrate.prefilter import applicable, could_change
 from migrate.project import FanOut, Project, R, Source, T, build_project
 from migrate.read import ReadError, read_bytes
+from migrate.results import Diagnostic, FileResult
 from migrate.render import render, unified_diff
 from migrate.spans import cut, splice
 from migrate.imports import ImportTable
@@ -36,22 +36,6 @@ from migrate.write import remove_temporaries, write_atomic
 from migrate.model import Rule
 
 Mode = Literal["fix", "check", "diff"]
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """A finding as reported: plain data, free of syntax trees."""
-
-    code: str
-    line: int
-    column: int
-    message: str
-    fixable: bool
-    note: str | None = None
-    end_line: int = 0
-    end_column: int = 0
-    applicability: str = "none"  # "safe", "unsafe" or "none" (no automatic fix)
-    edits: tuple[TextEdit, ...] = ()  # filled when Options.edits is set (json, sarif)
 
 
 @dataclass(frozen=True)
@@ -66,26 +50,6 @@ class Options:
     cut: bool = True  # parse only the statements rules may touch (`migrate.spans`); False: whole files
     jobs: int = 1  # worker processes for the files (after the project stage, which runs once)
     cache: RunCache | None = None  # results of earlier runs (`migrate.cache`); None: no cache
-
-
-@dataclass
-class FileResult:
-    path: Path
-    parsed: bool = False
-    changed: bool = False
-    found: list[Diagnostic] = field(default_factory=list)  # in the file as it was
-    remaining: list[Diagnostic] = field(default_factory=list)  # left after fixing (fix/diff modes)
-    notes: list[Diagnostic] = field(default_factory=list)  # notes of applied fixes
-    fixed: Counter[str] = field(default_factory=Counter)
-    error: str | None = None  # "line:col: message" or a read error
-    diff: str = ""
-    output: bytes | None = None  # the fixed bytes, in diff runs (in fix runs: until written)
-    before: bytes | None = None  # fix runs: the bytes the fix was made from, until written
-    renames: dict[str, str] = field(default_factory=dict)  # deployed objects renamed: new name -> old name
-
-    @property
-    def display(self) -> str:
-        return display_path(self.path)
 
 
 def process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResult]:
