@@ -380,55 +380,61 @@ def _add_needed(module: cst.Module, specs: list[ImportSpec]) -> cst.Module:
 
 
 def _drop_unused(module: cst.Module, unused: list[ImportSpec]) -> cst.Module:
-    """libcst's RemoveImportsVisitor analyses the scopes of the whole tree, on a copy of it. When
-    the names in question appear nowhere in the module's text but in its top-level import lines,
-    they are unused for certain: the visitor then runs on each of those lines alone, with the same
-    result."""
+    """libcst's RemoveImportsVisitor analyses the scopes of the whole tree, on a copy of it. A name
+    an import binds can be used only by a statement whose code spells it, so the visitor runs on
+    the top-level statements that spell one of the names in question (the import lines among
+    them), with the same result; the other statements stay as they are."""
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import RemoveImportsVisitor
 
     context = CodemodContext()
     for spec in unused:
         RemoveImportsVisitor.remove_unused_import(context, spec.module, spec.obj)
-
-    def remove(tree: cst.Module) -> cst.Module:
-        return RemoveImportsVisitor(context).transform_module(tree)
-
-    lines = _sole_import_lines(module, unused)
-    if lines is None:
-        return remove(module)
+    codes = [module.code_for_node(statement) for statement in module.body]
+    if any(_MARK in code for code in codes):
+        return RemoveImportsVisitor(context).transform_module(module)  # the markers would be ambiguous
+    kept = _spelling(module, codes, unused)
+    marked: list[cst.BaseStatement] = []
+    for number, index in enumerate(kept):
+        marked += [_marker(number), module.body[index]]
+    result = RemoveImportsVisitor(context).transform_module(module.with_changes(body=marked))
+    segments: list[list[cst.BaseStatement]] = []
+    for statement in result.body:
+        if _marker_number(statement) == len(segments):
+            segments.append([])
+        else:
+            segments[-1].append(statement)
     body = list(module.body)
-    for index in reversed(lines):
-        body[index : index + 1] = remove(module.with_changes(body=(body[index],))).body
+    for index, segment in reversed(list(zip(kept, segments))):
+        body[index : index + 1] = segment
     return module.with_changes(body=body)
 
 
-def _sole_import_lines(module: cst.Module, unused: list[ImportSpec]) -> list[int] | None:
-    """The top-level import lines naming the modules of `unused`, or None when a name they could
-    bind appears anywhere else in the module (a use, a nested import, `__all__`, a comment)."""
-    modules = {spec.module for spec in unused}
-    lines = [
-        i for i, line in enumerate(module.body)
-        if isinstance(line, cst.SimpleStatementLine) and any(_imports_from(small, modules) for small in line.body)
-    ]
-    words = {spec.obj or spec.module.split(".")[0] for spec in unused}
-    for index in lines:
-        for small in module.body[index].body:  # type: ignore[attr-defined]
-            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-                words |= {a.asname.name.value for a in small.names if a.asname is not None and isinstance(a.asname.name, cst.Name)}
-    code = module.code
-    inside = "".join(module.code_for_node(module.body[i]) for i in lines)
-    for word in words:
-        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
-        if len(pattern.findall(code)) != len(pattern.findall(inside)):
-            return None
-    return lines
+_MARK = "__modal_upgrade_kept_"
 
 
-def _imports_from(small: cst.BaseSmallStatement, modules: set[str]) -> bool:
-    if isinstance(small, cst.Import):
-        return any(dotted_name(alias.name) in modules for alias in small.names)
-    return isinstance(small, cst.ImportFrom) and small.module is not None and dotted_name(small.module) in modules
+def _marker(number: int) -> cst.SimpleStatementLine:
+    """A statement that tells where a kept statement's output starts (no import visitor touches it)."""
+    return cst.SimpleStatementLine([cst.Expr(cst.Name(f"{_MARK}{number}"))])
+
+
+def _marker_number(statement: cst.BaseStatement) -> int | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        value = getattr(statement.body[0], "value", None)
+        if isinstance(statement.body[0], cst.Expr) and isinstance(value, cst.Name) and value.value.startswith(_MARK):
+            return int(value.value[len(_MARK) :])
+    return None
+
+
+def _spelling(module: cst.Module, codes: list[str], unused: list[ImportSpec]) -> list[int]:
+    """The top-level statements whose code spells a name the `unused` imports bind: the imported
+    name, or a module's first part (the visitor leaves `as` imports alone, being asked for none)."""
+    return _mentioning(codes, {spec.obj or spec.module.split(".")[0] for spec in unused})
+
+
+def _mentioning(codes: list[str], words: set[str]) -> list[int]:
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in sorted(words)))
+    return [i for i, code in enumerate(codes) if pattern.search(code)]
 
 
 def _head_size(module: cst.Module) -> int:

@@ -76,12 +76,12 @@ def test_dropping_an_unused_import_equals_the_visitor_on_the_whole_module() -> N
     assert compared > 100 and differ == 0
 
 
-def test_the_comparison_catches_a_line_run_alone_when_its_name_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    def every_import_line(module: cst.Module, unused: list[ImportSpec]) -> list[int]:
+def test_the_comparison_catches_a_statement_left_out_that_uses_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    def import_lines_only(module: cst.Module, codes: list[str], unused: list[ImportSpec]) -> list[int]:
         return [i for i, line in enumerate(module.body) if isinstance(line, cst.SimpleStatementLine)
                 and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in line.body)]
 
-    monkeypatch.setattr(apply, "_sole_import_lines", every_import_line)
+    monkeypatch.setattr(apply, "_spelling", import_lines_only)
     _, differ = _compared(_removed_fast)
     assert differ > 0
 
