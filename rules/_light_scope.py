@@ -2,10 +2,12 @@
 makes the answer plain (scope analysis of a whole module costs more than its parse).
 
 The plain case: every occurrence of the identifier in the module is either a read that binds
-nothing, or the target of a top-level `x = ...`, a top-level `def x` or `class x`. No function,
-class, lambda or comprehension of the module can then bind it, so every read resolves to the global
-scope's assignments, which are exactly those statements. Anything else (imports, `for`, `with`,
-`global`, tuple targets, nested bindings, match patterns, ...) is left to the ScopeProvider.
+nothing, or the target of a top-level `x = ...`, `def x`, `class x`, `import x` or `from m import x`
+(`as x` included). No function, class, lambda or comprehension of the module can then bind it, so
+every read resolves to the global scope's assignments, which are exactly those statements.
+Anything else (dotted `import a.b`, `for`, `with`, `global`, tuple targets, nested bindings, match
+patterns, ...) is left to the ScopeProvider. Inside a function, the same holds for its own plain
+bindings (`x = ...`, parameters, `for` targets) when no scope nested in it binds the name.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from libcst.metadata import Assignment, GlobalScope, ScopeProvider
 from migrate.model import ModuleContext
 
 _READ = object()  # an occurrence that binds nothing
+_NEITHER = object()  # an occurrence that neither reads nor binds (the `x` of `import x as y`)
 
 # Nodes no Name child of which is ever a binding target.
 _NEVER_BIND = (
@@ -43,7 +46,7 @@ def module_level_bindings(ctx: ModuleContext, name: cst.Name) -> list[cst.CSTNod
         role = _role(ctx, node)
         if role is None:
             return None
-        if role is not _READ:
+        if role is not _READ and role is not _NEITHER:
             found.append(role)
     return found
 
@@ -59,8 +62,10 @@ def global_uses(ctx: ModuleContext, identifier: str) -> tuple[list[cst.CSTNode],
         role = _role(ctx, node)
         if role is None:
             return None
+        if role is _NEITHER:
+            continue
         if role is not _READ:
-            bindings.append(role if isinstance(role, (cst.FunctionDef, cst.ClassDef)) else node)
+            bindings.append(node if isinstance(role, cst.Assign) else role)  # a target's own Name
             last = max(last, _statement_index(ctx, node))
         elif _accessed(ctx, node):
             reads.append(node)
@@ -217,7 +222,7 @@ def _accessed(ctx: ModuleContext, node: cst.Name) -> bool:
 
 
 def _role(ctx: ModuleContext, node: cst.Name) -> object | None:
-    """_READ, the top-level statement `node` names the target of, or None (not plain)."""
+    """_READ, _NEITHER, the top-level statement `node` binds it in, or None (not plain)."""
     parent = ctx.parents.get(node)
     if isinstance(parent, _NEVER_BIND):
         return _READ
@@ -228,7 +233,9 @@ def _role(ctx: ModuleContext, node: cst.Name) -> object | None:
     if isinstance(parent, cst.Param):
         return _READ if parent.default is node else None
     if isinstance(parent, cst.Attribute):
-        return _READ if parent.attr is node or not _imported(ctx, parent) else None
+        return _READ if parent.attr is node else _dotted_role(ctx, parent)
+    if isinstance(parent, cst.ImportFrom):  # the module of `from m import x` is read by nobody
+        return _NEITHER
     if isinstance(parent, _CONTAINERS):
         return _READ if _read_container(ctx, parent) else None
     if isinstance(parent, cst.AssignTarget):
@@ -236,15 +243,26 @@ def _role(ctx: ModuleContext, node: cst.Name) -> object | None:
         return statement if _top_level(ctx, ctx.parents.get(statement)) else None  # type: ignore[arg-type]
     if isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and parent.name is node:
         return parent if ctx.parents.get(parent) is ctx.module else None
+    if isinstance(parent, cst.ImportAlias):  # `import x`, `from m import x`; the `x` of `x as y` binds nothing
+        return _import_binding(ctx, parent) if parent.asname is None else _NEITHER
+    if isinstance(parent, cst.AsName) and isinstance(alias := ctx.parents.get(parent), cst.ImportAlias):
+        return _import_binding(ctx, alias)
     return None
 
 
-def _imported(ctx: ModuleContext, node: cst.Attribute) -> bool:
-    """The dotted name `node` belongs to is an `import a.b` alias (which binds `a`)."""
+def _import_binding(ctx: ModuleContext, alias: cst.ImportAlias) -> cst.CSTNode | None:
+    """The import statement (what ScopeProvider records as the assignment), when it is top-level."""
+    statement = ctx.parents.get(alias)
+    return statement if statement is not None and _top_level(ctx, ctx.parents.get(statement)) else None
+
+
+def _dotted_role(ctx: ModuleContext, node: cst.Attribute) -> object | None:
+    """The role of the first name of the dotted name `node` belongs to: read, the module of a
+    `from a.b import x` (_NEITHER), or None for an `import a.b` alias (which binds `a`)."""
     parent = ctx.parents.get(node)
     while isinstance(parent, cst.Attribute):
         parent = ctx.parents.get(parent)
-    return isinstance(parent, cst.ImportAlias)
+    return None if isinstance(parent, cst.ImportAlias) else _NEITHER if isinstance(parent, cst.ImportFrom) else _READ
 
 
 def _read_container(ctx: ModuleContext, node: cst.CSTNode) -> bool:

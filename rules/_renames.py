@@ -9,6 +9,7 @@ import libcst as cst
 from rules._emit import all_names
 from migrate.names import dotted_name
 from migrate.model import Finding, Fix, ModuleContext, Rule
+from rules._light_scope import global_names
 
 
 def renamed_modal_name(rule: Rule, ctx: ModuleContext, old: str, new: str) -> Iterator[Finding]:
@@ -50,9 +51,4 @@ def _import_fix(ctx: ModuleContext, node: cst.ImportFrom, alias: cst.ImportAlias
 
 def _references(ctx: ModuleContext, name: str) -> list[cst.Name]:
     """Module-level uses of an imported name (scope-aware, so shadowing locals are skipped)."""
-    return [
-        access.node
-        for assignment in ctx.scope[name]
-        for access in assignment.references
-        if isinstance(access.node, cst.Name)
-    ]
+    return global_names(ctx, name)[1]

@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import FunctionScope, ScopeProvider
 
 from migrate.model import Finding, Fix, FixSafety, Invalid, ModuleContext, Rule, Valid
+from rules._light_scope import global_names
 from migrate.names import dotted_name
 from rules._emit import all_names
 
@@ -236,7 +237,7 @@ def _kept_result(ctx: ModuleContext, method: cst.Attribute) -> list[cst.Attribut
 
 
 def _uses(ctx: ModuleContext, name: str) -> list[cst.Name]:
-    return [a.node for assignment in ctx.scope[name] for a in assignment.references if isinstance(a.node, cst.Name)]
+    return global_names(ctx, name)[1]
 
 
 def _awaited_method(ctx: ModuleContext, use: cst.Name) -> cst.Attribute | None:

@@ -9,6 +9,7 @@ import libcst as cst
 
 from migrate.names import APP
 from migrate.model import Finding, Fix, FixSafety, ImportSpec, Invalid, ModuleContext, Rule, Valid
+from rules._light_scope import global_names
 from rules._emit import modal_attr
 from rules._renames import renamed_modal_name
 from rules.enter_checkpoint_argument import renamed_keywords
@@ -214,7 +215,7 @@ def _imported_member(
     for bound, bindings in ctx.names.table.bindings.items():
         if ctx.names.meaning(bound) != row.old:
             continue
-        uses = [a.node for assignment in ctx.scope[bound] for a in assignment.references if isinstance(a.node, cst.Name)]
+        uses = global_names(ctx, bound)[1]
         if spelled is None or bound != name or any(b.kind != "from" for b in bindings):
             for use in uses:
                 yield rule.finding(use, None, message=f"`{row.old}` is now `{row.new}` (not fixed: imported under another name)")
