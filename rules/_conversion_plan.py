@@ -9,6 +9,8 @@ can be rewritten in this run. The engine runs it as the `PLANNER` of the convers
 
 from __future__ import annotations
 
+import ast
+import warnings
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -19,6 +21,7 @@ from migrate.model import ModuleContext, Rule
 from migrate.project import Project, Source
 from rules._call_sites import imported_uses
 from rules._project import Converted, ProjectView
+from rules._shapes import may_have_shape
 from rules._to_cls import conversions
 
 Key = tuple[str, str]  # module key (its path in the project index), function
@@ -68,6 +71,8 @@ def _planned(project: Project, sources: Mapping[Path, Source], enabled: frozense
 
 
 def _file_plan(project: Project, path: Path, source: Source, enabled: frozenset[str], wanted: frozenset[str]) -> list[tuple[Key, Converted]]:
+    if not wanted and not _may_convert(source.data, enabled):
+        return []  # no function shows a shape: no libcst tree is built for the plan
     if source.module is None:
         return []
     key = str(resolved(path))
@@ -81,6 +86,16 @@ def _file_plan(project: Project, path: Path, source: Source, enabled: frozenset[
             found.append(((key, c.name), Converted(key, c.name, c.class_name, c.shapes[0].code, c.app_name, is_async, shown)))
     source.release()  # parsed again when its turn comes: the plan needs only the records
     return found
+
+
+def _may_convert(data: bytes, enabled: frozenset[str]) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes are reported elsewhere
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return True  # libcst's parse says what is wrong
+    return may_have_shape(tree, data, enabled)
 
 
 def _mentions(data: bytes, planned: Mapping[Key, Converted]) -> bool:

@@ -7,6 +7,7 @@ class itself is built by `_to_cls`; this module only reads the function.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -41,6 +42,42 @@ class Shape:
     splice: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)  # removed statement -> what replaces it
     enter_final: bool = False  # enter statements are already written in terms of `self`
     registrations: set[str] = field(default_factory=set)  # modules whose cleanup registration moved (atexit, weakref)
+
+
+def may_have_shape(tree: ast.Module, data: bytes, enabled: frozenset[str]) -> bool:
+    """Whether some decorated top-level function of the module (stdlib `ast`) could show a shape:
+    a superset of the functions `_to_cls` finds one in, decided without building a libcst tree
+    (the project stage asks it of every file with an `@app.function`)."""
+    cached = b"functools" in data  # MOD202 needs a functools.cache / lru_cache loader in the module
+    for function in tree.body:
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.decorator_list:
+            if cached or _shape_statement(function.body, "MOD204" in enabled):
+                return True
+    return False
+
+
+def _shape_statement(body: list[ast.stmt], expensive: bool) -> bool:
+    """A top statement that a shape starts from: `global` (MOD201), `if "k" not in cache` (MOD201),
+    a final `try: ... finally:` (MOD203), or with MOD204 an assignment of a costly call."""
+    if body and isinstance(body[-1], ast.Try) and body[-1].finalbody:
+        return True
+    for stmt in body:
+        if isinstance(stmt, ast.Global):
+            return True
+        if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) and any(isinstance(op, ast.NotIn) for op in stmt.test.ops):
+            return True
+        if expensive and isinstance(stmt, ast.Assign) and _costly(stmt.value):
+            return True
+    return False
+
+
+def _costly(value: ast.expr) -> bool:
+    call = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return last in EXPENSIVE_CALLEES or last.endswith(("Client", "Model", "Pipeline", "Engine"))
 
 
 def params_of(function: cst.FunctionDef) -> set[str]:
