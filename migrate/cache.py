@@ -200,20 +200,24 @@ class RunCache:
         self.lister = lister  # the tree under a project root, as the index lists it
         self.plan = b""
         self.early: dict[Path, bytes] = {}
+        self.missed: Sequence[Path] | None = None  # the files a `replay` found nothing for
 
     def run_key(self, digests: Mapping[Path, bytes]) -> str:
         return self.cache.key(b"run", files_digest((str(p), d) for p, d in digests.items()))
 
     def replay(self, files: Sequence[Path]) -> list[FileResult] | None:
         """The results of the last run over these files with the same bytes, if nothing it read
-        outside them changed. Files are read only when their `stat` changed (`StatMemo`)."""
+        outside them changed. Files are read only when their `stat` changed (`StatMemo`); asked
+        again for the same files (the run looks before the pipeline does), it does not look again."""
+        if files == self.missed:
+            return None
         memo = StatMemo(self.cache.folder / MEMO_NAME)
         digests = memo.digests(files)
         record = self.cache.load(self.run_key(digests), {str(p): p for p in files}) if digests is not None else None
         if not isinstance(record, dict) or not all(_unchanged(key, d) for key, d in record["outside"]) or any(
             _listing(self.lister(Path(root))) != d for root, d in record["listings"]
         ):
-            self.early = memo.read
+            self.early, self.missed = memo.read, files
             return None
         return list(record["results"])
 

@@ -25,6 +25,7 @@ SKIP_DIRS = frozenset(
      ".tox", ".nox", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"}
 )
 SOURCE_SUFFIXES = (".py", ".pyi")
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")  # files that mark a project's root folder
 
 
 @dataclass
@@ -76,10 +77,25 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
 
 
 def start_run() -> None:
-    """Forget what earlier runs saw of the file system (resolved paths, folder listings)."""
+    """Forget what earlier runs saw of the file system (resolved paths, folder listings), unless
+    the run's caller walked the tree a moment ago for this run (`keep_walks`)."""
+    global _KEEP
+    if _KEEP:
+        _KEEP = False
+        return
     _RESOLVED.clear()
     _WALKS.clear()
     _listing.cache_clear()
+
+
+_KEEP = False
+
+
+def keep_walks() -> None:
+    """The next `start_run` keeps what this one saw: `migrate.run` looked for a replay of the run
+    before the pipeline starts it, and the tree is not walked twice."""
+    global _KEEP
+    _KEEP = True
 
 
 @lru_cache(maxsize=None)  # the project index and the cache list the tree the run itself walked
@@ -214,6 +230,37 @@ def _not_ignored(real_root: Path, files: list[str]) -> list[str]:
         return files
     ignored = {os.fsdecode(p) for p in result.stdout.split(b"\0") if p}  # git echoes the paths it was given
     return [f for f, at in zip(files, located) if at not in ignored]
+
+
+def project_root(path: Path) -> Path:
+    """The project a path belongs to: its git work tree, else the closest folder with a
+    `pyproject.toml` (or setup file), else the folder itself (a file: the folder above its packages)."""
+    is_dir = path.is_dir()
+    return _project_root(resolved(path) if is_dir else resolved(path).parent, is_dir)
+
+
+@lru_cache(maxsize=None)  # one answer per folder: a run asks for every file of the tree
+def _project_root(folder: Path, is_dir: bool) -> Path:
+    top = _git_toplevel(folder)
+    if top is not None:
+        return top
+    for candidate in [folder, *folder.parents]:
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    if not is_dir:
+        while (folder / "__init__.py").exists():
+            folder = folder.parent
+    return folder
+
+
+@lru_cache(maxsize=None)
+def _git_toplevel(folder: Path) -> Path | None:
+    """The work tree holding the folder: the closest folder with a `.git` entry (a folder, or the
+    file of a submodule or worktree), as git finds it; asked of every folder of a tree, so one
+    `stat` per folder, with the parent's answer reused, instead of a `git` process each."""
+    if (folder / ".git").exists():
+        return folder
+    return None if folder.parent == folder else _git_toplevel(folder.parent)
 
 
 def display_path(path: Path) -> str:

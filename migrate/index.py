@@ -21,17 +21,15 @@ import one of them by name) decides which of them are read with `ast`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from migrate.discover import resolved
+from migrate.discover import project_root, resolved  # noqa: F401 (project_root lives in discover, free of libcst)
 from migrate.import_text import STAR, all_imports, import_statements, imported_words, imports_modal
 from migrate.imports import Binding, ImportTable
 from migrate.model import Origin
 from migrate.names import OTHER, ModalNames, module_key, module_meaning
 
-ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 REACH = 4  # import hops a file without `modal` is followed through to find a module that imports it
 
 
@@ -444,34 +442,3 @@ def _folders_between(root: Path, folder: Path) -> Iterator[Path]:
     while folder != root and root in folder.parents:
         yield folder
         folder = folder.parent
-
-
-def project_root(path: Path) -> Path:
-    """The project a path belongs to: its git work tree, else the closest folder with a
-    `pyproject.toml` (or setup file), else the folder itself (a file: the folder above its packages)."""
-    is_dir = path.is_dir()
-    return _project_root(resolved(path) if is_dir else resolved(path).parent, is_dir)
-
-
-@lru_cache(maxsize=None)  # one answer per folder: a run asks for every file of the tree
-def _project_root(folder: Path, is_dir: bool) -> Path:
-    top = _git_toplevel(folder)
-    if top is not None:
-        return top
-    for candidate in [folder, *folder.parents]:
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-            return candidate
-    if not is_dir:
-        while (folder / "__init__.py").exists():
-            folder = folder.parent
-    return folder
-
-
-@lru_cache(maxsize=None)
-def _git_toplevel(folder: Path) -> Path | None:
-    """The work tree holding the folder: the closest folder with a `.git` entry (a folder, or the
-    file of a submodule or worktree), as git finds it; asked of every folder of a tree, so one
-    `stat` per folder, with the parent's answer reused, instead of a `git` process each."""
-    if (folder / ".git").exists():
-        return folder
-    return None if folder.parent == folder else _git_toplevel(folder.parent)

@@ -6,14 +6,17 @@ import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rich.console import Console
 from rich.text import Text
 
 from migrate.formats import ERROR_CODES, Entry, entries
-from migrate.pipeline import Diagnostic, FileResult, Mode
-from migrate.model import Rule
+from migrate.results import Diagnostic, FileResult
+
+if TYPE_CHECKING:  # a replayed run reports without the pipeline, the rules or libcst
+    from migrate.model import Rule
+    from migrate.pipeline import Mode
 
 
 @dataclass
@@ -29,8 +32,9 @@ class Totals:
         self.scanned += 1
         self.changed += result.changed
         self.errors += result.error is not None
-        self.findings.update(d.code for d in result.found)
-        self.with_findings += bool(result.found)
+        if result.found:
+            self.findings.update(d.code for d in result.found)
+            self.with_findings += 1
         self.left += len(result.remaining) if mode != "check" else sum(not d.fixable for d in result.found)
 
     def exit_code(self, mode: Mode, exit_zero: bool) -> int:
@@ -62,6 +66,8 @@ class Reporter:
 
     def file(self, result: FileResult) -> None:
         self.totals.add(result, self.mode)
+        if result.error is None and not (result.found or result.remaining or result.notes or result.diff):
+            return  # most files of a tree: nothing to show in any format
         if result.error is not None:
             self.err.print(_line(result.display, result.error, "error", "bold red"), soft_wrap=True)
             return

@@ -1,4 +1,10 @@
-"""What `migrate PATH...` does with its flags: settings, rule selection, the pipeline, and the report."""
+"""What `migrate PATH...` does with its flags: settings, rule selection, the pipeline, and the report.
+
+A run over a tree the cache has seen unchanged is replayed before the rules or the pipeline load
+(they import libcst, most of a warm run's time): the cache is salted with the settings' selectors
+and the target version, which with the tool's own code (in every key) decide the rules. A miss goes
+on to the pipeline, which neither walks the tree nor reads a file again.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +16,28 @@ import tokenize
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from rich.console import Console
 
 from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache
 from migrate.config import ConfigError, Settings, load_settings
-from migrate.discover import discover, escapes_repository
-from migrate.terminal import EXIT_USAGE, consoles
+from migrate.discover import discover, escapes_repository, find, keep_walks, project_root, start_run
 from migrate.formats import EDIT_FORMATS, render
-from migrate.pipeline import FileResult, Mode, Options, process_paths, process_source
 from migrate.report import Reporter
-from migrate.selection import SelectionError, select_rules
-from migrate.suppress import add_noqa
-from migrate.write import write_atomic
-from migrate.index import project_root
-from migrate.model import Rule
+from migrate.results import FileResult
 from migrate.target import Target, resolve_target
-from rules import ALL_RULES
+from migrate.terminal import EXIT_USAGE, consoles
+from migrate.write import write_atomic
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from migrate.model import Rule
+    from migrate.pipeline import Mode, Options
+
 HUMAN_FORMATS = ("full", "concise")
+RULE_FORMATS = ("json", "json-lines", "sarif")  # they name the rules: fix titles, SARIF's rule descriptors
 PROGRESS_AFTER = 1.0  # seconds: short runs never show a progress bar
 
 
@@ -98,21 +103,28 @@ def fix_command(
 def execute(request: Request, out: Console, err: Console) -> int:
     settings = _settings(request)
     target = _target(request, settings)
+    cache = _cache(request, settings, target, ()) if _replayable(request) else None
+    replayed = _replay(request, settings, cache) if cache is not None else None
+    if replayed is not None:
+        return _report_replayed(request, settings, target, replayed, out, err)
+    from migrate.pipeline import Options
+
     rules = _rules(settings, target)
     if request.show_settings:
         out.print(settings.show() + f"# target version in use: {target.version} (from {target.source})\n", markup=False, highlight=False)
         return 0
     if request.list_rules:
         from migrate.rule_docs import rules_table
+        from rules import ALL_RULES
 
         out.print(rules_table(ALL_RULES, set(rules), target.version))
         return 0
+    requested = _to_cls(request)
     options = Options(
         request.mode, tuple(rules), settings.unsafe_fixes, edits=settings.output_format in EDIT_FORMATS,
-        exclude=_exclude(settings), ignored_for=settings.ignored_codes_for, requested=_to_cls(request),
-        jobs=request.jobs or _cores(),
+        exclude=_exclude(settings), ignored_for=settings.ignored_codes_for, requested=requested,
+        jobs=request.jobs or _cores(), cache=cache or _cache(request, settings, target, requested),
     )
-    options = replace(options, cache=_cache(request, settings, target, options))
     if request.stdin_filename is not None:
         return _stdin(request, options, settings, out, err)
     if not request.paths and request.to_cls:
@@ -125,20 +137,61 @@ def execute(request: Request, out: Console, err: Console) -> int:
     paths = [p for p in request.paths if p.exists()]
     if request.add_noqa:
         return _add_noqa(paths, options, out)
-    code = _report(request, settings, options, paths, out, err)
+    code = _report(request, settings, options.rules, _processed(paths, options, walked=cache is not None), out, err)
     return EXIT_USAGE if missing else code
 
 
-def _cache(request: Request, settings: Settings, target: Target, options: Options) -> RunCache | None:
-    """The results cache, salted with everything that decides a file's result besides its bytes."""
+def _replayable(request: Request) -> bool:
+    """A run whose results the cache may replay before the pipeline loads: a plain run over paths."""
+    return (
+        request.cache_dir is not None and request.stdin_filename is None and bool(request.paths) and not request.to_cls
+        and not (request.show_settings or request.list_rules or request.add_noqa)
+    )
+
+
+def _replay(request: Request, settings: Settings, cache: RunCache) -> list[FileResult] | None:
+    """What the pipeline would yield from a replay of the run (`migrate.pipeline`), or None (a fix
+    run that has temporaries to remove is left to the pipeline)."""
+    start_run()
+    found = find([p for p in request.paths if p.exists()], _exclude(settings))
+    replayed = cache.replay(found.files) if request.mode != "fix" or not found.temporaries else None
+    if replayed is None:
+        return None
+    return [FileResult(link, error=reason) for link, reason in found.skipped] + replayed
+
+
+def _report_replayed(request: Request, settings: Settings, target: Target, replayed: list[FileResult], out: Console, err: Console) -> int:
+    """The report of a replayed run, as `execute` makes it (the rules load only for reports that name them)."""
+    missing = [p for p in request.paths if not p.exists()]
+    for path in missing:
+        err.print(f"error: {path}: no such file or directory", markup=False)
+    rules = _rules(settings, target) if settings.output_format in RULE_FORMATS or request.statistics else []
+    code = _report(request, settings, rules, replayed, out, err)
+    return EXIT_USAGE if missing else code
+
+
+def _processed(paths: list[Path], options: Options, walked: bool) -> Iterable[FileResult]:
+    """The pipeline's results; when `_replay` `walked` the tree for this run, the pipeline reuses
+    that walk (`keep_walks`), and the cache its miss."""
+    from migrate.pipeline import process_paths
+
+    if walked:
+        keep_walks()
+    return process_paths(paths, options)
+
+
+def _cache(request: Request, settings: Settings, target: Target, requested: Sequence[tuple[Path, str]]) -> RunCache | None:
+    """The results cache, salted with everything that decides a file's result besides its bytes:
+    the settings (their selectors and the target version choose the rules, with this tool's code,
+    which salts every entry) and what this run asks."""
     if request.cache_dir is None or request.stdin_filename is not None:
         return None
     folder = request.cache_dir if request.cache_dir != Path() else _default_cache_dir(request)
     salt = repr((
-        settings.show(), str(target.version), options.mode, options.unsafe_fixes, options.edits, options.cut,
-        [r.CODE for r in options.rules], sorted((str(p.resolve()), f) for p, f in options.requested),
+        settings.show(), str(target.version), request.mode, settings.unsafe_fixes, settings.output_format in EDIT_FORMATS,
+        sorted((str(p.resolve()), f) for p, f in requested),
     ))
-    exclude = options.exclude  # the same as the run's: discovery walks a tree once per exclusion
+    exclude = _exclude(settings)  # the same as the run's: discovery walks a tree once per exclusion
     return RunCache(ResultCache(folder, salt), lambda root: discover([root], exclude))
 
 
@@ -199,6 +252,9 @@ def _target(request: Request, settings: Settings) -> Target:
 
 
 def _rules(settings: Settings, target: Target) -> list[type[Rule]]:
+    from migrate.selection import SelectionError, select_rules
+    from rules import ALL_RULES
+
     select, ignore = settings.selectors()
     try:
         return select_rules(ALL_RULES, select, ignore, target.version)
@@ -206,18 +262,20 @@ def _rules(settings: Settings, target: Target) -> list[type[Rule]]:
         raise UsageError(str(exc)) from exc
 
 
-def _report(request: Request, settings: Settings, options: Options, paths: list[Path], out: Console, err: Console) -> int:
+def _report(
+    request: Request, settings: Settings, rules: Sequence[type[Rule]], processed: Iterable[FileResult], out: Console, err: Console,
+) -> int:
     fmt = settings.output_format
     human = fmt in HUMAN_FORMATS and request.output_file is None
-    reporter = Reporter(out if human else err, err, request.mode, request.quiet, fmt if human else None, list(options.rules))
+    reporter = Reporter(out if human else err, err, request.mode, request.quiet, fmt if human else None, list(rules))
     results: list[FileResult] = []
     with _Progress(out if human and not request.quiet else None) as progress:
-        for result in process_paths(paths, options):
+        for result in processed:
             progress.advance()
             results.append(result)
             reporter.file(result)
     if not human:
-        text = render(fmt, results, options.rules, request.mode)
+        text = render(fmt, results, rules, request.mode)
         if request.output_file is not None:
             request.output_file.write_text(text)
         else:
@@ -225,13 +283,15 @@ def _report(request: Request, settings: Settings, options: Options, paths: list[
     if request.show_fixes:
         _show_fixes(results, request.mode, reporter.console)
     if request.statistics:
-        _statistics(results, request.mode, options.rules, reporter.console)
+        _statistics(results, request.mode, rules, reporter.console)
     reporter.summary()
     return reporter.totals.exit_code(request.mode, request.exit_zero)
 
 
 def _stdin(request: Request, options: Options, settings: Settings, out: Console, err: Console) -> int:
     """Editor integration: source on stdin, the fixed source (or the findings, or a diff) on stdout."""
+    from migrate.pipeline import process_source
+
     data = sys.stdin.buffer.read()
     path = Path(request.stdin_filename or "stdin.py")
     result = process_source(path, data, replace(options, mode="diff" if request.mode != "check" else "check"))
@@ -251,6 +311,9 @@ def _stdin(request: Request, options: Options, settings: Settings, out: Console,
 
 def _add_noqa(paths: list[Path], options: Options, out: Console) -> int:
     """Insert `# noqa: CODE` for every current finding, to adopt the tool gradually."""
+    from migrate.pipeline import process_paths
+    from migrate.suppress import add_noqa
+
     check = replace(options, mode="check")
     added = 0
     for result in process_paths(paths, check):
@@ -284,7 +347,7 @@ def _fixable(result: FileResult) -> dict[str, int]:
     return counts
 
 
-def _statistics(results: list[FileResult], mode: Mode, rules: tuple[type[Rule], ...], console: Console) -> None:
+def _statistics(results: list[FileResult], mode: Mode, rules: Sequence[type[Rule]], console: Console) -> None:
     names = {rule.CODE: rule.NAME for rule in rules}
     counts: dict[str, list[int]] = {}
     for result in results:

@@ -197,3 +197,25 @@ def test_a_saved_entry_holds_the_run_paths_as_text_and_loads_them_as_the_loaders
     loaded = store.load("k" * 40, {"pkg/a.py": here})
     assert loaded == {"results": [a, b, (a,)]} and loaded["results"][0] is here
     assert store.load("k" * 40, {}) is None  # saved by a run with other files: a miss
+
+
+def test_a_run_whose_replay_misses_walks_the_tree_and_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`migrate.run` looks for a replay before the pipeline loads; on a miss the pipeline reuses
+    that look: one walk (one `git check-ignore`), one read per file, the same results."""
+    import migrate.discover as discover_module
+    from migrate.run import fix_command
+
+    root = _project(tmp_path / "p")
+    (root / "pyproject.toml").write_text('[tool.modal-upgrade]\ntarget-version = "1.0"\n')
+    walks: list[Path] = []
+    reads: list[str] = []
+    real_walk, real_read = discover_module._not_ignored, cache.read_bytes
+    monkeypatch.setattr(discover_module, "_not_ignored", lambda at, files: walks.append(at) or real_walk(at, files))
+    for module in (cache, pipeline):
+        monkeypatch.setattr(module, "read_bytes", lambda path: reads.append(path.name) or real_read(path))
+    assert fix_command([root], check=True, cache_dir=tmp_path / "cache") == 1
+    assert len(walks) == 1 and sorted(reads) == ["common.py", "other.py", "shop.py"]
+    walks.clear()
+    (root / "new.py").write_text(OTHER)  # a new file: the next run starts afresh, and sees it
+    assert fix_command([root], check=True, cache_dir=tmp_path / "cache") == 1
+    assert len(walks) == 1 and "new.py" in reads

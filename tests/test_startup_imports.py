@@ -55,6 +55,62 @@ def test_the_results_cache_imports_no_syntax_tree_library() -> None:
     assert result.returncode == 0 and result.stdout.strip() == ""
 
 
+SYNTAX_TREES = ("libcst", "rules", "migrate.pipeline", "migrate.model", "migrate.project")
+MODAL = "import modal\n\nstub = modal.Stub('shop')\n\n\n@stub.function(keep_warm=1)\ndef buy(n):\n    return n\n"
+
+
+def _run(cwd: Path, *args: str) -> tuple[set[str], tuple[str, int]]:
+    """Which of the syntax tree modules a run imported, and what it printed with its exit code."""
+    result = subprocess.run([sys.executable, "-c", PROBE, ",".join(SYNTAX_TREES), *args], cwd=cwd, capture_output=True, text=True)
+    lines = result.stdout.splitlines(keepends=True)
+    loaded = set(filter(None, lines[-1].removeprefix("LOADED").strip().split(",")))
+    return loaded, ("".join(lines[:-1]) + result.stderr, result.returncode)
+
+
+def _shop(root: Path) -> Path:
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[tool.modal-upgrade]\ntarget-version = "1.0"\n')
+    (root / "shop.py").write_text(MODAL)
+    (root / "plain.py").write_text("import os\n")
+    (root / "gone.py").symlink_to(root / "missing.py")  # reported as an error, by the replay too
+    return root
+
+
+@pytest.mark.parametrize("args", [["--check"], ["--check", "--output-format", "concise"], ["--diff"], ["--check", "--statistics"]])
+@pytest.mark.parametrize("cache", [[], ["--cache-dir", "../c"]])  # the default folder (the project root's) or one given
+def test_a_warm_replay_imports_no_syntax_tree_module_and_prints_what_a_cold_run_printed(
+    tmp_path: Path, args: list[str], cache: list[str]
+) -> None:
+    root = _shop(tmp_path / "p")
+    _, uncached = _run(root, *args, "--no-cache", ".")
+    loaded, cold = _run(root, *args, *cache, ".")
+    assert "libcst" in loaded and (root / ".modal_upgrade_cache").is_dir() != bool(cache)
+    loaded, warm = _run(root, *args, *cache, ".")
+    assert warm == cold == uncached and "MOD" in warm[0] and "gone.py" in warm[0]
+    assert loaded == set() if "--statistics" not in args else "rules" in loaded and "migrate.pipeline" not in loaded  # the table names rules
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
+def test_a_warm_replay_writes_the_machine_formats_a_cold_run_wrote(tmp_path: Path, fmt: str) -> None:
+    """The formats that name rules (fix titles, SARIF's descriptors) load them; none loads the pipeline."""
+    root = _shop(tmp_path / "p")
+    args = ("--check", "--output-format", fmt, "--cache-dir", str(tmp_path / "c"), ".")
+    _, cold = _run(root, *args)
+    loaded, warm = _run(root, *args)
+    assert warm == cold and "MOD301" in warm[0]
+    assert loaded == set() if fmt == "github" else "rules" in loaded and "migrate.pipeline" not in loaded
+
+
+def test_a_replay_that_misses_gives_the_results_of_a_run_without_cache(tmp_path: Path) -> None:
+    root = _shop(tmp_path / "p")
+    args = ("--check", "--cache-dir", str(tmp_path / "c"), ".")
+    _run(root, *args)
+    (root / "plain.py").write_text(MODAL.replace("shop", "plain"))
+    loaded, missed = _run(root, *args)
+    assert "migrate.pipeline" in loaded and missed == _run(root, "--check", "--no-cache", ".")[1] and "plain.py:3" in missed[0]
+    assert _run(root, *args) == (set(), missed)  # the miss's results were kept
+
+
 def test_every_flag_without_a_value_is_a_plain_flag() -> None:
     import typer
 
