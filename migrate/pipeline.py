@@ -128,7 +128,7 @@ def _results(files: list[Path], sources: dict[Path, Source], options: Options, p
 
 def _in_process(path: Path, source: Source, options: Options, project: Project) -> FileResult:
     result = _process(path, source, options, project, path)
-    source.module = None  # done with the tree: memory stays flat however big the run
+    source.module, source.cut = None, None  # done with the tree: memory stays flat however big the run
     return result
 
 
