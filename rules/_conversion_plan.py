@@ -115,9 +115,10 @@ def _importers(sources, planned, parse) -> dict[Path, tuple[cst.Module, bytes]]:
     for path, source in sources.items():
         if not _mentions(source.data, planned):
             continue
-        module = source.module if source.has_tree else parse(source.data)  # not kept: the file stage skips it
-        if module is not None:
-            found[path] = (module, source.data)
+        if source.module is None:
+            source.module = parse(source.data)  # kept: the file stage rewrites its call sites
+        if source.module is not None:
+            found[path] = (source.module, source.data)
     return found
 
 
