@@ -1,4 +1,4 @@
-"""The import edits of fix mode run libcst's visitors on part of the tree (`migrate.apply`): the
+"""The import edits of fix mode run libcst's visitors on part of the tree (`migrate.import_edits`): the
 result must be the tree the visitors give on the whole module, for every import of every rule case
 and fixture."""
 
@@ -11,7 +11,7 @@ import pytest
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from migrate import apply
+from migrate import import_edits
 from migrate.model import Fix, ImportSpec
 from migrate.names import dotted_name
 from rules import ALL_RULES
@@ -58,7 +58,7 @@ def _removed_whole(module: cst.Module, specs: list[ImportSpec]) -> str:
 
 
 def _removed_fast(module: cst.Module, specs: list[ImportSpec]) -> str:
-    return apply._drop_unused(module, specs).code
+    return import_edits._drop_unused(module, specs).code
 
 
 def _compared(fast) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -81,7 +81,7 @@ def test_the_comparison_catches_a_statement_left_out_that_uses_the_name(monkeypa
         return [i for i, line in enumerate(module.body) if isinstance(line, cst.SimpleStatementLine)
                 and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in line.body)]
 
-    monkeypatch.setattr(apply, "_spelling", import_lines_only)
+    monkeypatch.setattr(import_edits, "_spelling", import_lines_only)
     _, differ = _compared(_removed_fast)
     assert differ > 0
 
@@ -94,6 +94,6 @@ def test_adding_an_import_equals_the_visitor_on_the_whole_module(spec: ImportSpe
         AddImportsVisitor.add_needed_import(context, spec.module, spec.obj)
         whole = AddImportsVisitor(context).transform_module(module).code
         fix = Fix((), imports=(spec,))
-        assert apply._add_imports(module, [fix]).code == whole
+        assert import_edits.add_imports(module, [fix]).code == whole
         compared += 1
     assert compared > 50

@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from migrate import apply
+from migrate import apply, import_edits
 from migrate.apply import ModuleText, TextEdit, check, replace_nodes, text_edits
 from rules import ALL_RULES
 from tests.helpers import FIXTURES
@@ -27,7 +27,7 @@ SOURCES = _sources()
 
 def _whole_edit(module: cst.Module, fix: apply.Fix) -> tuple[TextEdit, ...]:
     """The text edit as the whole tree gives it: visit all, render all, compare character by character."""
-    fixed = apply._add_imports(module.visit(apply._Replacer({id(o): n for o, n in fix.edits})), [fix])
+    fixed = import_edits.add_imports(module.visit(apply._Replacer({id(o): n for o, n in fix.edits})), [fix])
     before, after = module.code, fixed.code
     if before == after:
         return ()
