@@ -10,6 +10,7 @@ version the project accepts. Versions and specifiers are read with `packaging`.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -55,12 +56,97 @@ def resolve_target(setting: str | None, root: Path) -> Target:
         found = finder(root)
         if found is not None:
             return found
-    from importlib import metadata  # ~50 ms of imports: only a run that gets this far pays them
+    try:
+        installed = installed_version("modal")
+        if installed is not None:
+            return Target(Version(installed), "the installed modal package")
+    except InvalidVersion:
+        pass
+    return Target(Version(NEWEST_KNOWN), "the newest Modal this tool knows")
+
+
+def installed_version(name: str) -> str | None:
+    """`importlib.metadata.version(name)`, or None where it raises PackageNotFoundError. The
+    common case (folders on `sys.path`) is read here as importlib.metadata reads it: the first
+    `.dist-info`/`.egg-info` entry of that name in `sys.path` order, its `Version` header. Only
+    a zip file on the path, unreadable metadata or another finder that knows distributions
+    import importlib.metadata (about 35 ms of imports, a tenth of a re-run from the cache)."""
+    wanted = _normalized(name)
+    for entry in sys.path:
+        try:
+            children = os.listdir(entry or ".")
+        except NotADirectoryError:
+            break  # a zip file: importlib.metadata reads those
+        except OSError:
+            continue
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")) and _normalized(low.rpartition(".")[0].partition("-")[0]) == wanted:
+                version = _metadata_version(os.path.join(entry or ".", child))
+                if version is not None:
+                    return version
+                break  # unreadable metadata: let importlib.metadata decide
+        else:
+            continue
+        break
+    else:
+        if _only_the_path_finder():
+            return None  # no folder has it, and nothing else could provide it
+    return _version_by_importlib(name)
+
+
+def _only_the_path_finder() -> bool:
+    """Whether the standard path finder is the one import finder that knows distributions."""
+    from importlib.machinery import PathFinder
+
+    return all(f is PathFinder or getattr(f, "find_distributions", None) is None for f in sys.meta_path)
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")  # as importlib.metadata's `Prepared`
+
+
+def _metadata_version(info: str) -> str | None:
+    """The `Version:` header of a distribution's metadata (`METADATA`, `PKG-INFO`, or the
+    `.egg-info` file itself), None when there is none to read."""
+    candidates = [os.path.join(info, "METADATA"), os.path.join(info, "PKG-INFO")] if os.path.isdir(info) else [info]
+    for path in candidates:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        return _header(text, "version")
+    return None
+
+
+_HEADER = re.compile(r"[\041-\071\073-\176]*:")  # a header's name and colon, as the email parser reads them
+
+
+def _header(text: str, name: str) -> str | None:
+    """The first `name:` header of an email-style text, as `email.message_from_string(text)[name]`
+    gives it; None when it has none, or its value goes on over folded lines (the caller asks
+    importlib.metadata)."""
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        found = _HEADER.match(line)
+        if found is None:
+            if line[:1] in (" ", "\t"):
+                continue  # a folded line of the header before
+            return None  # the end of the headers
+        if found.group()[:-1].lower() == name:
+            folded = at + 1 < len(lines) and lines[at + 1][:1] in (" ", "\t")
+            return None if folded else line[found.end() :].lstrip(" \t")
+    return None
+
+
+def _version_by_importlib(name: str) -> str | None:
+    from importlib import metadata
 
     try:
-        return Target(Version(metadata.version("modal")), "the installed modal package")
-    except (metadata.PackageNotFoundError, InvalidVersion):
-        return Target(Version(NEWEST_KNOWN), "the newest Modal this tool knows")
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def lowest_allowed(specifier: SpecifierSet) -> Version | None:

@@ -11,6 +11,7 @@ import pytest
 from packaging.version import Version
 
 from migrate.selection import select_rules
+from migrate import target
 from migrate.target import NEWEST_KNOWN, lowest_allowed, resolve_target
 from packaging.specifiers import SpecifierSet
 from rules import ALL_RULES
@@ -60,11 +61,88 @@ def test_without_project_files_the_installed_modal_then_the_newest_known(tmp_pat
     installed = resolve_target("auto", tmp_path)
     assert installed.version == Version(metadata.version("modal")) and installed.source == "the installed modal package"
 
-    def missing(name: str) -> str:
-        raise metadata.PackageNotFoundError(name)
-
-    monkeypatch.setattr(metadata, "version", missing)
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])  # no modal installed anywhere
     assert resolve_target("auto", tmp_path).version == Version(NEWEST_KNOWN)
+
+
+def _importlib_version(name: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def test_the_installed_version_is_importlib_metadata_s_for_every_installed_distribution() -> None:
+    from importlib import metadata
+
+    names = sorted({d.metadata["Name"] for d in metadata.distributions()})
+    assert "modal" in names and len(names) > 20
+    assert [(n, target.installed_version(n)) for n in names] == [(n, _importlib_version(n)) for n in names]
+
+
+def _dist(folder: Path, entry: str, metadata: str | None, file: str = "METADATA") -> None:
+    path = folder / entry
+    if entry.endswith(".egg-info") and file == "":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(metadata or "")
+        return
+    path.mkdir(parents=True)
+    if metadata is not None:
+        (path / file).write_text(metadata)
+
+
+PATH_CASES = {
+    "first on the path wins": [("a", "Modal-0.50.0.dist-info", "Name: Modal\nVersion: 0.50.0\n", "METADATA"), ("b", "modal-0.60.0.dist-info", "Name: modal\nVersion: 0.60.0\n", "METADATA")],
+    "egg-info folder": [("a", "modal-0.55.egg-info", "Metadata-Version: 1.1\nName: modal\nversion:  0.55.1 \n", "PKG-INFO")],
+    "egg-info file": [("a", "modal.egg-info", "Name: modal\nVersion: 0.57\n\nVersion: 9\n", "")],
+    "no version header": [("a", "modal-1.0.dist-info", "Name: modal\n", "METADATA"), ("b", "modal-2.0.dist-info", "Name: modal\nVersion: 2.0\n", "METADATA")],
+    "no metadata file": [("a", "modal-1.0.dist-info", None, "METADATA"), ("b", "modal-2.0.dist-info", "Version: 2.0\n", "METADATA")],
+    "other names only": [("a", "modal_proto-1.0.dist-info", "Version: 1.0\n", "METADATA"), ("a", "modalx-1.0.dist-info", "Version: 1.0\n", "METADATA")],
+    "folded version": [("a", "modal-1.0.dist-info", "Name: modal\nVersion: 1.0\n  .post1\n", "METADATA")],
+    "headers end before it": [("a", "modal-1.0.dist-info", "Name: modal\nnot a header\nVersion: 1.0\n", "METADATA")],
+    "crlf and a summary first": [("a", "modal-1.0.dist-info", "Summary: a: b\r\n  c\r\nVERSION:\t1.2.3\r\n", "METADATA")],
+    "nowhere": [],
+}
+
+
+@pytest.mark.parametrize("case", PATH_CASES, ids=list(PATH_CASES))
+def test_the_installed_version_on_made_up_paths_is_importlib_metadata_s(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for folder, entry, text, file in PATH_CASES[case]:
+        _dist(tmp_path / folder, entry, text, file)
+    path = [str(tmp_path / "missing.zip"), str(tmp_path / "a"), str(tmp_path / "b")]
+    monkeypatch.setattr(sys, "path", path)
+    assert target.installed_version("modal") == _importlib_version("modal")
+
+
+def test_names_are_matched_as_importlib_metadata_normalizes_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _dist(tmp_path, "My_Pkg.Name-3.1.dist-info", "Version: 3.1\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    for name in ("my-pkg-name", "MY.PKG_NAME", "my__pkg--name"):
+        assert target.installed_version(name) == _importlib_version(name) == "3.1"
+
+
+def test_importlib_metadata_is_asked_only_where_the_folders_cannot_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(target, "_version_by_importlib", lambda name: asked.append(name) or "7.0")
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    assert target.installed_version("modal") is None and asked == []
+
+    class Finder:  # another finder that knows distributions
+        @staticmethod
+        def find_distributions(context: object) -> list[object]:
+            return []
+
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder])
+    assert target.installed_version("modal") == "7.0" and asked == ["modal"]
+    zipped = tmp_path / "lib.zip"
+    zipped.write_bytes(b"")
+    monkeypatch.setattr(sys, "path", [str(zipped)])
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path if f is not Finder])
+    assert target.installed_version("modal") == "7.0" and asked == ["modal", "modal"]
 
 
 def test_an_explicit_version_is_taken_as_given(tmp_path: Path) -> None:
