@@ -30,22 +30,19 @@ import pickle
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Callable, Collection, Iterable, Mapping, Protocol, Sequence
+from typing import IO, TYPE_CHECKING, Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from migrate.discover import resolved
 from migrate.read import ReadError, read_bytes
+from migrate.results import FileResult
 
 if TYPE_CHECKING:  # a replayed run builds no project: libcst stays unimported here
     from migrate.project import Project, Source
 
 
-class FileResult(Protocol):
-    """What this module reads of the pipeline's results (the pipeline imports this module)."""
-
-    error: str | None
 
 CACHE_DIR_NAME = ".modal_upgrade_cache"
-FORMAT = b"modal-upgrade cache 1"
+FORMAT = b"modal-upgrade cache 2"
 MEMO_NAME = "stat-memo"
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamps (FAT: 2 s) and the clocks' drift
 _OWN_CODE = [Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "rules"]
@@ -219,7 +216,7 @@ class RunCache:
         ):
             self.early, self.missed = memo.read, files
             return None
-        return list(record["results"])
+        return [FileResult(r) if isinstance(r, Path) else r for r in record["results"]]
 
     def read_early(self) -> dict[Path, bytes]:
         """The bytes a `replay` that found nothing read (the run need not read them again), once."""
@@ -238,7 +235,8 @@ class RunCache:
         ]
         listings = [(str(i.root), _listing(self.lister(i.root))) for i in project.indexes if i.listed]
         key = self.run_key({p: content_digest(s.data) for p, s in sources.items()})
-        self.cache.save(key, {"outside": outside, "listings": listings, "results": results}, set(sources))
+        compact = [r.path if r == FileResult(r.path) else r for r in results]  # most files: nothing to say
+        self.cache.save(key, {"outside": outside, "listings": listings, "results": compact}, set(sources))
 
     def plan_project(self, project: Project) -> None:
         """What the project stage planned across files: a change in it invalidates every file."""

@@ -105,7 +105,7 @@ def _listing(root: Path, exclude: Callable[[Path], bool] | None) -> tuple[list[P
     their real path is the root's real path joined with theirs), and the stale temporaries seen."""
     real_root = resolved(root)
     files, plain, temporaries, reals = _walked(real_root, root, exclude)
-    listed = reals if root == real_root else [root / rel for rel in files]
+    listed = reals if root == real_root else joined(root, files)
     regular = []
     for path, rel, real in zip(listed, files, reals):
         if rel in plain:
@@ -127,8 +127,24 @@ def _walked(real_root: Path, root: Path, exclude: Callable[[Path], bool] | None)
         temporaries: list[str] = []
         plain: set[str] = set()
         walked = _not_ignored(real_root, sorted(_walk(str(root), exclude, temporaries, plain), key=_path_order))
-        _WALKS[key] = (walked, frozenset(plain), temporaries, [real_root / rel for rel in walked])
+        _WALKS[key] = (walked, frozenset(plain), temporaries, joined(real_root, walked))
     return _WALKS[key]
+
+
+def joined(base: Path, rels: list[str]) -> list[Path]:
+    """`[base / rel for rel in rels]` for relative paths as a walk makes them (no `.`, `..` or
+    doubled separators), built from one `Path` per folder: parsing each path costs a warm run of a
+    big tree more than reading its cache."""
+    folders: dict[str, Path] = {"": base}
+    child = getattr(Path, "_make_child_relpath", None)  # CPython's own shortcut for walks
+    out = []
+    for rel in rels:
+        folder, _, name = rel.rpartition(os.sep)
+        parent = folders.get(folder)
+        if parent is None:
+            parent = folders[folder] = base / folder
+        out.append(child(parent, name) if child is not None and name else parent / name)
+    return out
 
 
 def _path_order(rel: str) -> list[str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from migrate.discover import discover
 
@@ -62,3 +65,14 @@ def test_a_tree_is_walked_once_per_run_whichever_spelling_of_it_asks(tmp_path: P
     assert discovery.resolved(relative[1]) == tmp_path.resolve() / "pkg" / "b.py"
     discovery.start_run()
     assert list(discover([tmp_path.resolve()])) == absolute and walks == [".", str(tmp_path.resolve())]
+
+
+@pytest.mark.parametrize("base", [Path("."), Path("/tmp/x"), Path("rel/dir"), Path("/")])
+def test_joined_paths_equal_joining_each(base: Path) -> None:
+    from migrate.discover import joined
+
+    rels = ["a.py", os.path.join("pkg", "b.py"), os.path.join("pkg", "sub", ".hidden c.py"), os.path.join("pkg", "b2.py"), "ü.pyi"]
+    made = joined(base, rels)
+    expected = [base / rel for rel in rels]
+    assert made == expected
+    assert [(str(p), p.parts, hash(p), p.name, str(p.parent)) for p in made] == [(str(p), p.parts, hash(p), p.name, str(p.parent)) for p in expected]
