@@ -20,6 +20,7 @@ import one of them by name) decides which of them are read with `ast`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -74,6 +75,7 @@ class ProjectIndex:
     _imports: dict[str, list[str]] = field(default_factory=dict)  # key -> modules its imports name
     _unreached: set[str] = field(default_factory=set)  # modules that neither import Modal nor lead to it
     _found: dict[tuple[str, str, int], str | None] = field(default_factory=dict)  # (folder, module, level) -> key
+    _folders: set[str] = field(default_factory=set)  # folders added with every folder up to the root
 
     @classmethod
     def build(
@@ -95,9 +97,18 @@ class ProjectIndex:
         key = str(path)
         if key not in self.modules:
             self.modules[key] = ModuleEntry(path, self.read if path.suffix else None)
-            for folder in _folders_between(self.root, path.parent):
-                self.modules.setdefault(str(folder), ModuleEntry(folder))
+            self._add_folders(os.path.dirname(key))
         return key
+
+    def _add_folders(self, folder: str) -> None:
+        """The folders between the root and a module (namespace packages), each walked up once:
+        text, not `Path.parents`, which a tree of thousands of files pays for per file."""
+        root = str(self.root)
+        inside = root.rstrip(os.sep) + os.sep
+        while folder not in self._folders and folder != root and folder.startswith(inside):
+            self._folders.add(folder)
+            self.modules.setdefault(folder, ModuleEntry(Path(folder)))
+            folder = os.path.dirname(folder)
 
     def all_modules(self) -> dict[str, ModuleEntry]:
         """Every module of the tree (listing it the first time)."""
@@ -436,9 +447,3 @@ class ModuleLookup:
 def _package_prefix(key: str) -> str:
     path = Path(key)
     return str(path.parent if path.name == "__init__.py" else path) + "/"
-
-
-def _folders_between(root: Path, folder: Path) -> Iterator[Path]:
-    while folder != root and root in folder.parents:
-        yield folder
-        folder = folder.parent
