@@ -24,6 +24,7 @@ is read, never trusted on its modification times.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -249,11 +250,12 @@ class RunCache:
 
     def plan_project(self, project: Project) -> None:
         """What the project stage planned across files: a change in it invalidates every file."""
-        plan = [
-            (str(path), sorted(facts.renames.items()), sorted(facts.kept.items()), repr(project.views.get(path)))
-            for path, facts in sorted(project.facts.items())
-        ]
-        self.plan = digest(repr(plan).encode()).encode()
+        h = hashlib.blake2b(digest_size=20)
+        shared: dict[int, str] = {}
+        for path, facts in sorted(project.facts.items()):
+            h.update(repr((str(path), sorted(facts.renames.items()), sorted(facts.kept.items()))).encode())
+            h.update(_view_text(project.views.get(path), shared))
+        self.plan = h.hexdigest().encode()
 
     def file_key(self, path: Path, source: Source, project: Project, ignored: Iterable[str]) -> str:
         key = str(path.resolve())
@@ -272,6 +274,24 @@ class RunCache:
     def save(self, key: str, result: FileResult) -> None:
         if not _internal(result):
             self.cache.save(key, result)
+
+
+def _view_text(view: object, shared: dict[int, str]) -> bytes:
+    """A planner's view as text, its dictionaries that other views share (every view holds the
+    run's conversions) written out the first time only, then named by their place: the text of
+    every view in full grows with the square of the tree."""
+    if not dataclasses.is_dataclass(view) or isinstance(view, type):
+        return repr(view).encode()
+    parts = []
+    for f in dataclasses.fields(view):
+        value = getattr(view, f.name)
+        if isinstance(value, dict) and value and id(value) in shared:
+            parts.append(shared[id(value)])
+            continue
+        if isinstance(value, dict) and value:
+            shared[id(value)] = f"#{len(shared)}"
+        parts.append(repr(value))
+    return f"{type(view).__qualname__}({', '.join(parts)})\0".encode()
 
 
 def _unchanged(key: str, recorded: bytes | None) -> bool:

@@ -84,6 +84,11 @@ class ImportTable:
             _TABLES[digest] = cls.of_tree(tree)
         return _TABLES[digest]
 
+    @classmethod
+    def remember(cls, data: bytes, table: "ImportTable") -> None:
+        """Keep the table of `data` made elsewhere (by a worker process, from its tree)."""
+        _TABLES.setdefault(hashlib.blake2b(data, digest_size=16).digest(), table)
+
     def with_bindings(self, extra: Mapping[str, tuple[Binding, ...]]) -> "ImportTable":
         """This table plus bindings of statements that are not in its source (a cut tree's)."""
         if not extra:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from migrate.discover import project_root, resolved  # noqa: F401 (project_root lives in discover, free of libcst)
 from migrate.import_text import STAR, all_imports, import_statements, imported_words, imports_modal
@@ -276,33 +276,30 @@ class ProjectIndex:
 
     # -- users of an app -----------------------------------------------------------------------
 
-    def users(self, origin: Origin) -> Iterator[str]:
-        """Modules other than the defining one that use the app: imports, aliases, `mod.name`."""
-        word = origin[1].encode()
-        for key, entry in list(self.all_modules().items()):
+    def users(self, origins: Iterable[Origin]) -> dict[Origin, list[str]]:
+        """For each app, the modules other than the defining one that use it (imports, aliases,
+        `mod.name`), in tree order: one pass over the tree for them all, each module resolved once
+        (asked app by app, a tree where every module defines an app is read once per app)."""
+        found: dict[Origin, list[str]] = {origin: [] for origin in origins}
+        named: dict[bytes, list[Origin]] = {}
+        for origin in found:
+            named.setdefault(origin[1].encode(), []).append(origin)
+        for key, entry in list(self.all_modules().items()) if found else []:
             data = entry.data
-            if key == origin[0] or data is None or not self.relevant(key) or (word not in data and not STAR.search(data)):
+            if data is None:
+                continue
+            star = STAR.search(data) is not None if any(word not in data for word in named) else False
+            asked = [(o, word in data) for word, apps in named.items() if word in data or star for o in apps if o[0] != key]
+            if not asked or not self.relevant(key):
                 continue  # a use names the app, unless a star import brings it: no need to resolve the module
             names = self.names(key)
-            if any(origin in names.origins.get(local, ()) for local in names.meanings):
-                yield key
-            elif not names.table.parsed and origin[1].encode() in entry.data:
-                yield key  # cannot be read: it may use the app
-            elif origin[1].encode() in entry.data and self._may_import(entry, names, origin[0]):
-                yield key
-
-    def _may_import(self, entry: ModuleEntry, names: ModalNames, target: str) -> bool:
-        """Some import of the module, at any depth (`import common` inside a function too), names
-        `target` or a package on the way to it."""
-        for local in names.meanings:
-            key = module_key(names.meaning(local))
-            if key is not None and (key == target or target.startswith(_package_prefix(key))):
-                return True
-        for module, level, imported in all_imports(entry.data or b""):
-            found = self.find(entry.key, module, level)
-            if found is not None and (found == target or any(self.member(found, n) == module_meaning(target) for n in imported)):
-                return True
-        return False
+            used = {o for local in names.meanings for o in names.origins.get(local, ())}
+            imports = _Imports(self, entry, names)
+            for origin, spelled in asked:
+                # one that cannot be read may use the app
+                if origin in used or spelled and (not names.table.parsed or imports.may_reach(origin[0])):
+                    found[origin].append(key)
+        return found
 
     # -- prefilter -----------------------------------------------------------------------------
 
@@ -412,6 +409,35 @@ class ProjectIndex:
         names alone would make every `from .services import x` of a tree relevant."""
         path = entry.path.parent if entry.path.name == "__init__.py" else entry.path
         return {path.name.removesuffix(".py").encode()}
+
+
+class _Imports:
+    """What one module's imports may reach, for `ProjectIndex.users`: each question about it
+    answered from the imports read once."""
+
+    def __init__(self, index: ProjectIndex, entry: ModuleEntry, names: ModalNames) -> None:
+        self.index, self.entry, self.names = index, entry, names
+        self._modules: list[str] | None = None
+        self._found: list[tuple[str | None, tuple[str, ...]]] | None = None
+        self._members: dict[tuple[str, str], str | None] = {}
+
+    def may_reach(self, target: str) -> bool:
+        """Some import of the module, at any depth (`import common` inside a function too), names
+        `target` or a package on the way to it."""
+        if self._modules is None:
+            meanings = (module_key(self.names.meaning(local)) for local in self.names.meanings)
+            self._modules = [key for key in meanings if key is not None]
+        if any(key == target or target.startswith(_package_prefix(key)) for key in self._modules):
+            return True
+        if self._found is None:
+            self._found = [(self.index.find(self.entry.key, m, level), names) for m, level, names in all_imports(self.entry.data or b"")]
+        meaning = module_meaning(target)
+        return any(found is not None and (found == target or any(self._member(found, n) == meaning for n in imported)) for found, imported in self._found)
+
+    def _member(self, key: str, name: str) -> str | None:
+        if (key, name) not in self._members:
+            self._members[(key, name)] = self.index.member(key, name)
+        return self._members[(key, name)]
 
 
 @dataclass

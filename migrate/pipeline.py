@@ -14,6 +14,7 @@ import sys
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
@@ -29,7 +30,7 @@ from migrate.project import FanOut, Project, R, Source, T, build_project
 from migrate.read import ReadError, read_bytes
 from migrate.results import Diagnostic, FileResult
 from migrate.render import render, unified_diff
-from migrate.spans import cut, splice
+from migrate.spans import Lines, cut, cut_at, cut_lines, splice
 from migrate.imports import ImportTable
 from migrate.selection import is_ignored
 from migrate.write import remove_temporaries, write_atomic
@@ -92,6 +93,7 @@ def _process_paths(paths: Iterable[Path], options: Options) -> Iterator[FileResu
         path: _loaded(early[path], not options.cut) if path in early else _load(path, options.cut) for path in files
     }
     readable = {path: source for path, source in sources.items() if source.error is None}
+    _outline(readable, options.jobs)
     project = build_project(readable, options.rules, _parse_or_none, _requested(options), options.exclude, _fan_out(options.jobs))
     results = []
     for result in _results(files, sources, options, project):
@@ -210,6 +212,42 @@ def _loaded(data: bytes, whole: bool = False) -> Source:
     if not could_change(data):
         return Source(data)
     return Source(data, parse=_whole if whole else _parsed)
+
+
+OUTLINE_IN_WORKERS = 512 * 1024  # bytes to parse below which worker processes cost more than they save
+
+
+def _outline(sources: dict[Path, Source], jobs: int) -> None:
+    """One stdlib `ast` parse of each file whose tree will be cut, in worker processes when there
+    is enough to parse: its import table (the project index reads it next, in this process) and
+    the lines its cut leaves out (the file stage, here or in a worker, need not parse it again)."""
+    todo = [path for path, source in sources.items() if source.parses_with(_parsed)]
+    size = sum(len(sources[path].data) for path in todo)
+    outlines = _mapped(jobs if size >= OUTLINE_IN_WORKERS else 1, lambda path: _outlined(sources[path].data), todo)
+    for path, (table, left_out) in zip(todo, outlines):
+        if table is not None:
+            ImportTable.remember(sources[path].data, table)
+            sources[path].parse_later(partial(_cut_at, left_out))
+
+
+def _outlined(data: bytes) -> tuple[ImportTable | None, Lines | None]:
+    """The file's import table and the lines its cut leaves out (None: none; no table: no tree)."""
+    tree = _ast(data)
+    if tree is None:
+        return None, None
+    table = ImportTable.cached_tree(data, tree)
+    return table, cut_lines(data, tree, table)
+
+
+def _cut_at(left_out: Lines | None, data: bytes) -> Source:
+    """`_parsed`, with the cut an outline decided."""
+    if left_out is not None:
+        piece = cut_at(data, left_out, ImportTable.cached(data))
+        try:
+            return Source(data, parse_bytes(piece.data), cut=piece)
+        except ParseFailure:
+            pass  # libcst disagrees with CPython on this file: the whole file gives the whole error
+    return _whole(data)
 
 
 def _whole(data: bytes) -> Source:

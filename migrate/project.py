@@ -60,6 +60,15 @@ class Source:
         if self._parser is not None and self._module is not None:
             self._module, self._parse = None, self._parser
 
+    def parse_later(self, parse: Callable[[bytes], "Source"]) -> None:
+        """Have a tree from now on, parsed by `parse` when asked for (and again after `release`),
+        rather than held from now until the file's turn comes."""
+        self._parse = self._parser = parse
+
+    def parses_with(self, parse: Callable[[bytes], "Source"]) -> bool:
+        """Its tree is not parsed yet, and will be by `parse`."""
+        return self._module is None and self._parse is parse
+
     @property
     def has_tree(self) -> bool:
         """It has a tree, or will have one when asked (the prefilter kept it)."""
@@ -161,7 +170,7 @@ def build_project(
             project.facts[path] = ProjectFacts(index.lookup(key), key, renames, kept)
     for path, source in sources.items():
         if not source.has_tree and project.relevant(path):  # imports an app but never names `modal`
-            source.module = parse(source.data)
+            source.parse_later(lambda data: Source(data, parse(data)))
     for planner in dict.fromkeys(rule.PLANNER for rule in rules if rule.PLANNER is not None):
         project.views.update(planner(project, sources, rules, parse, requested))
     for source in sources.values():
@@ -184,30 +193,38 @@ def _read(path: Path) -> bytes | None:
 
 def plan_renames(index: ProjectIndex, run: set[str], rules: Iterable[type[Rule]]) -> tuple[dict[Origin, str], dict[Origin, str]]:
     """The module-level renames rules ask for, each accepted everywhere or kept everywhere (with why)."""
-    renames: dict[Origin, str] = {}
-    kept: dict[Origin, str] = {}
+    asked: list[tuple[Origin, str]] = []
     for key in sorted(run):
         entry = index.modules.get(key)
         if entry is None or entry.data is None or b"modal" not in entry.data:
             continue  # an app is made by a call of Modal's
         names = index.names(key)
-        for rule in rules:
-            for old, new in rule.renames(names):
-                problem = _rename_problem(index, (key, old), new, run)
-                if problem is None:
-                    renames[(key, old)] = new
-                else:
-                    kept[(key, old)] = problem
+        asked += [((key, old), new) for rule in rules for old, new in rule.renames(names)]
+    own = [(origin, new, _own_problem(index, origin, new)) for origin, new in asked]
+    users = index.users(dict.fromkeys(origin for origin, _, problem in own if problem is None))
+    renames: dict[Origin, str] = {}
+    kept: dict[Origin, str] = {}
+    for origin, new, problem in own:
+        problem = problem or _users_problem(index, origin, new, run, users[origin])
+        if problem is None:
+            renames[origin] = new
+        else:
+            kept[origin] = problem
     return renames, kept
 
 
-def _rename_problem(index: ProjectIndex, origin: Origin, new: str, run: set[str]) -> str | None:
+def _own_problem(index: ProjectIndex, origin: Origin, new: str) -> str | None:
     key, old = origin
     if new in _identifiers(index, key):
         return f"`{new}` is already used in this module"
     if old in _strings(index, key):
         return f"`{old}` is named in a string in this module (`__all__` or `getattr`)"
-    for user in index.users(origin):
+    return None
+
+
+def _users_problem(index: ProjectIndex, origin: Origin, new: str, run: set[str], users: list[str]) -> str | None:
+    key, old = origin
+    for user in users:
         shown = display_path(Path(user))
         if user not in run:
             return f"`{old}` is used by {shown}, which is not part of this run"

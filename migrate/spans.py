@@ -49,10 +49,20 @@ class _Unit:
     droppable: bool
 
 
+Lines = tuple[tuple[int, int], ...]  # 0-based first and last line of each left-out statement
+
+
 def cut(data: bytes, tree: ast.Module, table: ImportTable) -> Cut | None:
     """`data` (parsed as `tree`, with import table `table`) with its Modal-free top-level functions
     and classes left out; None when that is not worth it or not safe (mixed line endings, the
     placeholder text already in the file)."""
+    left_out = cut_lines(data, tree, table)
+    return cut_at(data, left_out, table) if left_out is not None else None
+
+
+def cut_lines(data: bytes, tree: ast.Module, table: ImportTable) -> Lines | None:
+    """Which statements `cut` leaves out, as lines: what a worker process that parsed the file
+    with stdlib `ast` hands back, so that the file stage makes the cut without parsing it again."""
     if MARK in data or _mixed_endings(data):
         return None
     lines = data.splitlines(keepends=True)
@@ -63,7 +73,12 @@ def cut(data: bytes, tree: ast.Module, table: ImportTable) -> Cut | None:
     dropped = [u for u in units if u.droppable and id(u) not in kept]
     if sum(u.last - u.first + 1 for u in dropped) < MIN_SHARE * len(lines):
         return None
-    return _build(lines, dropped, table)
+    return tuple((u.first, u.last) for u in dropped)
+
+
+def cut_at(data: bytes, left_out: Lines, table: ImportTable) -> Cut:
+    """The cut of `data` that leaves out these lines (`cut_lines`)."""
+    return _build(data.splitlines(keepends=True), left_out, table)
 
 
 def seeds(table: ImportTable) -> set[str]:
@@ -197,19 +212,19 @@ def _kept(units: list[_Unit], seeds: set[str]) -> set[int]:
     return kept
 
 
-def _build(lines: list[bytes], dropped: list[_Unit], table: ImportTable) -> Cut:
+def _build(lines: list[bytes], dropped: Lines, table: ImportTable) -> Cut:
     out: list[bytes] = []
     left_out: list[bytes] = []
     names: set[str] = set()
     at = 0
-    for index, unit in enumerate(dropped):
-        original = b"".join(lines[unit.first : unit.last + 1])
-        out += [*lines[at : unit.first], _placeholder(index, original)]
+    for index, (first, last) in enumerate(dropped):
+        original = b"".join(lines[first : last + 1])
+        out += [*lines[at:first], _placeholder(index, original)]
         left_out.append(original)
-        names |= unit.words
-        at = unit.last + 1
+        names |= _words(original)  # a left-out statement is a unit of its own lines
+        at = last + 1
     out += lines[at:]
-    inside = {line for u in dropped for line in range(u.first + 1, u.last + 2)}  # 1-based, as ast's
+    inside = {line for first, last in dropped for line in range(first + 1, last + 2)}  # 1-based, as ast's
     bindings = {n: tuple(b for b in found if b.line in inside) for n, found in table.bindings.items()}
     hidden = Hidden(frozenset(names), {n: found for n, found in bindings.items() if found})
     return Cut(b"".join(out), tuple(left_out), hidden)

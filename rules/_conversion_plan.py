@@ -42,12 +42,9 @@ def build_views(
     if not planned:
         return {p: ProjectView(keys[p], requested=w) for p, w in wanted.items() if w}
     problems: dict[Key, str] = {}
-    for path, (module, data) in _importers(sources, planned, parse).items():
-        ctx = ModuleContext(module, enabled, facts=project.facts_of(path), source=data)
-        _check_uses(ctx, path, planned, problems, in_run=True)
-    for path, (module, data) in _outside_importers(project, keys.values(), planned, parse).items():
-        ctx = ModuleContext(module, enabled, facts=project.facts_of(path), source=data)
-        _check_uses(ctx, path, planned, problems, in_run=False)
+    for found in [*_importers(project, sources, planned, parse, enabled), *_outside_importers(project, keys.values(), planned, parse, enabled)]:
+        for key, why in found:
+            problems.setdefault(key, why)  # the first file in order explains it
     accepted = {key: c for key, c in planned.items() if key not in problems}
     views = {}
     for path in sources:
@@ -109,31 +106,48 @@ def _stem(key: str) -> str:
     return path.parent.name if path.name == "__init__.py" else path.stem
 
 
-def _importers(sources, planned, parse) -> dict[Path, tuple[cst.Module, bytes]]:  # type: ignore[no-untyped-def]
-    """Files of the run that may use a planned conversion (parsing those the prefilter skipped)."""
-    found = {}
-    for path, source in sources.items():
-        if not _mentions(source.data, planned):
-            continue
-        if source.module is None:
-            source.module = parse(source.data)  # kept: the file stage rewrites its call sites
-        if source.module is not None:
-            found[path] = (source.module, source.data)
-    return found
+def _importers(project, sources, planned, parse, enabled) -> list[list[tuple[Key, str]]]:  # type: ignore[no-untyped-def]
+    """What keeps the planned conversions from rewriting their uses, per file of the run that may
+    use one (parsing those the prefilter skipped), in file order. Each tree is dropped once checked
+    (in worker processes when the run has them): holding them all would grow with the tree."""
+    users = [path for path, source in sources.items() if _mentions(source.data, planned)]
+
+    def check(path: Path) -> tuple[bool, list[tuple[Key, str]]]:
+        source = sources[path]
+        module = source.module if source.has_tree else parse(source.data)
+        if module is None:
+            return False, []
+        found = _problems(project, path, module, source.data, planned, enabled, in_run=True)
+        source.release()
+        return True, found
+
+    checked = project.fan_out(check, users)
+    for path, (parsed, _) in zip(users, checked):
+        if parsed and not sources[path].has_tree:
+            sources[path].parse_later(lambda data: Source(data, parse(data)))  # the file stage rewrites its call sites
+    return [found for _, found in checked]
 
 
-def _outside_importers(project: Project, in_run, planned, parse) -> dict[Path, tuple[cst.Module, bytes]]:  # type: ignore[no-untyped-def]
-    """Files of the project that are not in the run (pre-commit passes only staged files)."""
+def _outside_importers(project: Project, in_run, planned, parse, enabled) -> list[list[tuple[Key, str]]]:  # type: ignore[no-untyped-def]
+    """The same for files of the project that are not in the run (pre-commit passes only staged files)."""
     run = set(in_run)
-    found = {}
-    for index in project.indexes:
-        for key, entry in list(index.all_modules().items()):
-            if key in run or entry.data is None or not _mentions(entry.data, planned):
-                continue
-            module = parse(entry.data)
-            if module is not None:
-                found[entry.path] = (module, entry.data)
-    return found
+    outside = {
+        entry.path: entry.data
+        for index in project.indexes for key, entry in list(index.all_modules().items())
+        if key not in run and entry.data is not None and _mentions(entry.data, planned)
+    }
+
+    def check(path: Path) -> list[tuple[Key, str]]:
+        module = parse(outside[path])
+        return [] if module is None else _problems(project, path, module, outside[path], planned, enabled, in_run=False)
+
+    return project.fan_out(check, list(outside))
+
+
+def _problems(project, path, module, data, planned, enabled, *, in_run: bool) -> list[tuple[Key, str]]:  # type: ignore[no-untyped-def]
+    found: dict[Key, str] = {}
+    _check_uses(ModuleContext(module, enabled, facts=project.facts_of(path), source=data), path, planned, found, in_run=in_run)
+    return list(found.items())
 
 
 def _check_uses(ctx, path, planned, problems, *, in_run: bool) -> None:  # type: ignore[no-untyped-def]

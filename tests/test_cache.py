@@ -219,3 +219,29 @@ def test_a_run_whose_replay_misses_walks_the_tree_and_reads_each_file_once(tmp_p
     (root / "new.py").write_text(OTHER)  # a new file: the next run starts afresh, and sees it
     assert fix_command([root], check=True, cache_dir=tmp_path / "cache") == 1
     assert len(walks) == 1 and "new.py" in reads
+
+
+def test_the_plan_digest_follows_every_view_and_writes_a_shared_one_once() -> None:
+    """Every view holds the run's conversions: the plan's text names them once, yet a change in
+    any view, shared part or not, changes the digest."""
+    from migrate.model import ProjectFacts
+    from migrate.project import Project
+    from rules._project import Converted, ProjectView
+
+    def plan(conversions: dict, problems: dict | None = None, paths: int = 3) -> tuple[bytes, int]:
+        views = {Path(f"m{i}.py"): ProjectView(f"/m{i}.py", dict(problems or {}) if i == 0 else {}, conversions) for i in range(paths)}
+        project = Project(facts={p: ProjectFacts() for p in views}, views=views)
+        run = RunCache(ResultCache(Path("unused"), ""), lambda root: [])
+        run.plan_project(project)
+        shared: dict[int, str] = {}
+        size = sum(len(cache._view_text(view, shared)) for view in views.values())
+        return run.plan, size
+
+    one = {("/m0.py", "f"): Converted("/m0.py", "f", "F", "shape", "app", False, "m0")}
+    other = {("/m0.py", "f"): Converted("/m0.py", "f", "G", "shape", "app", False, "m0")}
+    assert plan(one)[0] == plan(dict(one))[0]
+    assert plan(one)[0] != plan(other)[0] != plan({})[0]
+    assert plan(one)[0] != plan(one, {"f": "used elsewhere"})[0]
+    many = {("/m0.py", f"f{i}"): Converted("/m0.py", f"f{i}", "F", "shape", "app", False, "m0") for i in range(50)}
+    small, large = plan(many, paths=10)[1], plan(many, paths=20)[1]
+    assert large - small < small  # ten more views add their own text, not the conversions again

@@ -205,8 +205,31 @@ def test_users_of_an_app_include_nested_imports(tmp_path: Path) -> None:
         "other.py": "import modal\nstub = 1\n",
     })
     index = _index(root)
-    users = {Path(u).name for u in index.users((str((root / "common.py").resolve()), "stub"))}
+    origin = (str((root / "common.py").resolve()), "stub")
+    users = {Path(u).name for u in index.users([origin])[origin]}
     assert users == {"late.py"}
+
+
+def test_users_of_several_apps_asked_together_are_those_asked_one_by_one(tmp_path: Path) -> None:
+    files = {
+        "common.py": COMMON,
+        "jobs.py": "import modal\n\napp = modal.Stub()\nstub = app\n",
+        "pkg/__init__.py": "",
+        "pkg/web.py": "import modal\nstub = modal.Stub()\n",
+        "late.py": "import modal\n\ndef f():\n    from common import stub\n    return stub\n",
+        "both.py": "from common import stub as a\nfrom jobs import app\nimport pkg.web\nx = pkg.web.stub\n",
+        "star.py": "from jobs import *\n",
+        "other.py": "import modal\nstub = 1\n",
+    }
+    root = _tree(tmp_path, files)
+    origins = [(str((root / name).resolve()), old) for name, old in
+               [("common.py", "stub"), ("jobs.py", "app"), ("jobs.py", "stub"), ("pkg/web.py", "stub"), ("other.py", "stub")]]
+    together = _index(root).users(origins)
+    alone = {origin: _index(root).users([origin])[origin] for origin in origins}
+    assert together == alone
+    assert {Path(u).name for u in together[origins[0]]} == {"late.py", "both.py"}
+    assert {Path(u).name for u in together[origins[1]]} == {"both.py", "star.py"}
+    assert {Path(u).name for u in together[origins[3]]} == {"both.py"}
 
 
 def test_the_import_table_reads_every_binding_kind() -> None:
@@ -281,7 +304,8 @@ def test_an_index_of_a_few_files_meets_the_others_through_their_imports(tmp_path
     index = ProjectIndex.build(root, [root / "app.py"], lambda p: p.read_bytes(), lister)
     assert index.names(str((root / "app.py").resolve())).meaning("stub") == APP
     assert not listed and str((root / "other.py").resolve()) not in index.modules
-    users = list(index.users((str((root / "common.py").resolve()), "stub")))  # a whole-tree question
+    origin = (str((root / "common.py").resolve()), "stub")
+    users = index.users([origin])[origin]  # a whole-tree question
     assert listed and users == [str((root / "app.py").resolve())]
 
 
