@@ -9,6 +9,7 @@ the new tree until no fix applies, as ruff does.
 from __future__ import annotations
 
 import ast
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
@@ -185,10 +186,17 @@ def _top_statement(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
 def statement_lines(data: bytes | str, count: int) -> list[int] | None:
     """The first line of each top-level statement as libcst counts them (simple statements joined
     by `;` are one), from stdlib `ast`; None when that does not give `count` statements."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    starts = _STARTS.get(_digest(data)) if isinstance(data, bytes) else None
+    if starts is None:
+        try:
+            starts = statement_starts(ast.parse(data))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return starts if len(starts) == count else None
+
+
+def statement_starts(tree: ast.Module) -> list[int]:
+    """`statement_lines` of a tree."""
     starts: list[int] = []
     end = 0  # the last line of the previous simple statement
     for stmt in tree.body:
@@ -196,7 +204,20 @@ def statement_lines(data: bytes | str, count: int) -> list[int] | None:
         if compound or stmt.lineno != end:
             starts.append(stmt.lineno)
         end = 0 if compound else stmt.end_lineno or stmt.lineno
-    return starts if len(starts) == count else None
+    return starts
+
+
+def remember_starts(data: bytes, starts: list[int]) -> None:
+    """Keep `statement_starts` of `data` that a worker process read from its tree: the findings
+    of a whole-file tree are then located without parsing the file again."""
+    _STARTS[_digest(data)] = starts
+
+
+_STARTS: dict[bytes, list[int]] = {}  # content digest -> statement starts, for the whole process
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 _COMPOUND = (

@@ -76,6 +76,7 @@ class ProjectIndex:
     _unreached: set[str] = field(default_factory=set)  # modules that neither import Modal nor lead to it
     _found: dict[tuple[str, str, int], str | None] = field(default_factory=dict)  # (folder, module, level) -> key
     _folders: set[str] = field(default_factory=set)  # folders added with every folder up to the root
+    _spelling: dict[str, list[str]] = field(default_factory=dict)  # name -> modules whose text has it
 
     @classmethod
     def build(
@@ -250,13 +251,10 @@ class ProjectIndex:
     def importers(self, key: str, name: str) -> list[str]:
         """Other modules that import top-level `name` of module `key` (`from m import name`, a star
         import, or the module itself when `name` appears in its text): a whole-tree question."""
-        word = name.encode()
-        found = []
-        for other, entry in list(self.all_modules().items()):
-            data = entry.data
-            if other != key and data is not None and word in data and key in self._imported_names(other, name):
-                found.append(other)
-        return found
+        if name not in self._spelling:  # the files of every rule's question: one look at the tree per name
+            word = name.encode()
+            self._spelling[name] = [k for k, e in list(self.all_modules().items()) if e.data is not None and word in e.data]
+        return [other for other in self._spelling[name] if other != key and key in self._imported_names(other, name)]
 
     def _imported_names(self, key: str, name: str) -> set[str]:
         """Modules from which module `key` may take `name`, by its import statements' text."""

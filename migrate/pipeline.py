@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 import libcst as cst
 
-from migrate.apply import Located, ModuleText, run_rules, text_edits
+from migrate.apply import Located, ModuleText, remember_starts, run_rules, statement_starts, text_edits
 from migrate.cache import RunCache
 from migrate.crash import internal_error
 from migrate.discover import display_path, find, start_run
@@ -224,19 +224,23 @@ def _outline(sources: dict[Path, Source], jobs: int) -> None:
     todo = [path for path, source in sources.items() if source.parses_with(_parsed)]
     size = sum(len(sources[path].data) for path in todo)
     outlines = _mapped(jobs if size >= OUTLINE_IN_WORKERS else 1, lambda path: _outlined(sources[path].data), todo)
-    for path, (table, left_out) in zip(todo, outlines):
+    for path, (table, left_out, starts) in zip(todo, outlines):
         if table is not None:
             ImportTable.remember(sources[path].data, table)
             sources[path].parse_later(partial(_cut_at, left_out))
+        if starts is not None:
+            remember_starts(sources[path].data, starts)
 
 
-def _outlined(data: bytes) -> tuple[ImportTable | None, Lines | None]:
-    """The file's import table and the lines its cut leaves out (None: none; no table: no tree)."""
+def _outlined(data: bytes) -> tuple[ImportTable | None, Lines | None, list[int] | None]:
+    """The file's import table, the lines its cut leaves out (None: none; no table: no tree), and
+    for a file parsed whole, where its statements start (to locate findings)."""
     tree = _ast(data)
     if tree is None:
-        return None, None
+        return None, None, None
     table = ImportTable.cached_tree(data, tree)
-    return table, cut_lines(data, tree, table)
+    left_out = cut_lines(data, tree, table)
+    return table, left_out, statement_starts(tree) if left_out is None else None
 
 
 def _cut_at(left_out: Lines | None, data: bytes) -> Source:
