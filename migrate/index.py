@@ -284,11 +284,11 @@ class ProjectIndex:
             named.setdefault(origin[1].encode(), []).append(origin)
         for key, entry in list(self.all_modules().items()) if found else []:
             data = entry.data
-            if data is None:
+            if data is None or not self.relevant(key):
                 continue
             star = STAR.search(data) is not None if any(word not in data for word in named) else False
             asked = [(o, word in data) for word, apps in named.items() if word in data or star for o in apps if o[0] != key]
-            if not asked or not self.relevant(key):
+            if not asked:
                 continue  # a use names the app, unless a star import brings it: no need to resolve the module
             names = self.names(key)
             used = {o for local in names.meanings for o in names.origins.get(local, ())}
