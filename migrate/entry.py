@@ -2,10 +2,10 @@
 
 Two command lines are answered before typer loads: `--version` (a pre-commit or editor integration
 asks it on every start), and a plain run, flags, paths and the options whose values need no checking
-(`migrate --check --cache-dir DIR PATH...`, the commonest commands), which typer would parse at the
-cost of importing pydantic (~0.1 s of a run). Anything else (`--help`, `--to-cls`, `--`, a typo, a
-value that starts with `-` or is empty, a subcommand) goes to `migrate.cli`, which runs the same
-`migrate.run.fix_command`.
+beyond being plain digits (`migrate --check --jobs 2 --cache-dir DIR PATH...`, the commonest
+commands), which typer would parse at the cost of importing pydantic (~0.1 s of a run). Anything
+else (`--help`, `--to-cls`, `--`, a typo, a value that starts with `-` or is empty, a subcommand)
+goes to `migrate.cli`, which runs the same `migrate.run.fix_command`.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ VALUE_OPTIONS: dict[str, tuple[str, type]] = {
     "--output-format": ("output_format", str),
     "--output-file": ("output_file", Path),
     "--cache-dir": ("cache_dir", Path),
+    "--jobs": ("jobs", int),  # plain digits only: anything click reads otherwise (`+2`, `2_0`) goes to typer
 }
 
 
@@ -84,6 +85,8 @@ def plain_run(args: list[str]) -> dict[str, Any] | None:
             if not text or text.startswith("-"):  # typer's own message (or its reading of the value)
                 return None
             name, kind = VALUE_OPTIONS[option]
+            if kind is int and not (text.isascii() and text.isdigit()):
+                return None
             options[name] = kind(text)
         elif arg and not arg.startswith("-"):
             paths.append(Path(arg))

@@ -142,7 +142,7 @@ PLAIN = [
     ["--check", "--cache-dir", "/tmp/c", "."], ["--cache-dir=c", "--output-format", "json", "a.py"],
     ["--select", "MOD1,MOD2", "--extend-select=MOD3", "--ignore", "MOD101", "--exclude", "gen", "--extend-exclude", "x/*.py", "."],
     ["--target-version", "0.64", "--output-file", "out.json", "--cache-dir", "a", "--cache-dir", "b", "."],
-    ["--output-format=a=b", "p=q.py"],
+    ["--output-format=a=b", "p=q.py"], ["--jobs", "2", "."], ["--jobs=0", "--check", "--jobs", "12", "a.py"],
 ]
 
 
@@ -163,7 +163,8 @@ def test_a_plain_run_gets_the_arguments_typer_would_give(args: list[str], monkey
     assert plain is not None and {**defaults, **plain} == seen[0]
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--jobs", "2", "."], ["--", "x"], ["-"], ["--chek", "x"], ["-qj2", "."],
+@pytest.mark.parametrize("args", [["--help"], ["--jobs", "+2", "."], ["--jobs", "2_0", "."], ["--jobs", "x", "."],
+                                  ["--jobs", "٣", "."], ["--jobs=", "."], ["-j", "2", "."], ["--", "x"], ["-"], ["--chek", "x"], ["-qj2", "."],
                                   ["--check=1", "."], ["", "."], ["rule", "MOD101"], ["--check", "--version"],
                                   ["--cache-dir"], ["--cache-dir", "--check", "."], ["--cache-dir=", "."],
                                   ["--output-file", "-"], ["--to-cls", "a.py::f"]])
