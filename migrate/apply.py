@@ -9,7 +9,6 @@ the new tree until no fix applies, as ruff does.
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
@@ -20,6 +19,7 @@ from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionPr
 from migrate.import_edits import add_imports
 from migrate.model import NOTHING_HIDDEN, Finding, Fix, FixSafety, Hidden, ModuleContext, NodeIndex, ProjectFacts, Rule
 from migrate.suppress import Suppressions, skips_file
+from migrate.read import content_digest
 from migrate.results import TextEdit
 
 MAX_ROUNDS = 16
@@ -186,7 +186,7 @@ def _top_statement(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode]
 def statement_lines(data: bytes | str, count: int) -> list[int] | None:
     """The first line of each top-level statement as libcst counts them (simple statements joined
     by `;` are one), from stdlib `ast`; None when that does not give `count` statements."""
-    starts = _STARTS.get(_digest(data)) if isinstance(data, bytes) else None
+    starts = _STARTS.get(content_digest(data)) if isinstance(data, bytes) else None
     if starts is None:
         try:
             starts = statement_starts(ast.parse(data))
@@ -210,14 +210,10 @@ def statement_starts(tree: ast.Module) -> list[int]:
 def remember_starts(data: bytes, starts: list[int]) -> None:
     """Keep `statement_starts` of `data` that a worker process read from its tree: the findings
     of a whole-file tree are then located without parsing the file again."""
-    _STARTS[_digest(data)] = starts
+    _STARTS[content_digest(data)] = starts
 
 
 _STARTS: dict[bytes, list[int]] = {}  # content digest -> statement starts, for the whole process
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 _COMPOUND = (

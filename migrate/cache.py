@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from migrate.discover import resolved
-from migrate.read import ReadError, read_bytes
+from migrate.read import ReadError, content_digest, read_bytes
 from migrate.results import FileResult
 
 if TYPE_CHECKING:  # a replayed run builds no project: libcst stays unimported here
@@ -55,10 +55,6 @@ def digest(*parts: bytes) -> str:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()
-
-
-def content_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def tool_digest() -> bytes:
@@ -145,7 +141,6 @@ class StatMemo:
         self.entries: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
         self.stamp = 0  # when the run that wrote the memo started reading (ns since the epoch)
         self.read: dict[Path, bytes] = {}  # the bytes `digests` read
-        self.digested: dict[int, tuple[bytes, bytes]] = {}  # id of those bytes -> (the bytes, their digest)
         try:
             with open(path, "rb") as handle:
                 tag, self.stamp, self.entries = pickle.load(handle)
@@ -170,7 +165,6 @@ class StatMemo:
                 if known is None or known[0] != fields or st.st_mtime_ns >= self.stamp - RACY_NS:
                     data = self.read[path] = read_bytes(path)
                     known, read = (fields, content_digest(data)), True
-                    self.digested[id(data)] = (data, known[1])
             except (OSError, ReadError):
                 return None
             found[path] = known[1]
@@ -200,7 +194,7 @@ class RunCache:
         self.lister = lister  # the tree under a project root, as the index lists it
         self.plan = b""
         self.early: dict[Path, bytes] = {}
-        self.digested: dict[int, tuple[bytes, bytes]] = {}  # `StatMemo.digested` of the replay that missed
+        self.digested: dict[Path, tuple[bytes, bytes]] = {}  # what the replay that missed read: (bytes, digest)
         self.missed: Sequence[Path] | None = None  # the files a `replay` found nothing for
 
     def run_key(self, digests: Mapping[Path, bytes]) -> str:
@@ -218,7 +212,8 @@ class RunCache:
         if not isinstance(record, dict) or not all(_unchanged(key, d) for key, d in record["outside"]) or any(
             _listing(self.lister(Path(root))) != d for root, d in record["listings"]
         ):
-            self.early, self.digested, self.missed = memo.read, memo.digested, files
+            self.early, self.missed = memo.read, files
+            self.digested = {p: (data, digests[p]) for p, data in memo.read.items()} if digests is not None else {}
             return None
         return [FileResult(r) if isinstance(r, Path) else r for r in record["results"]]
 
@@ -238,14 +233,14 @@ class RunCache:
             for index in project.indexes for key, data in index.read_so_far().items() if key not in run
         ]
         listings = [(str(i.root), _listing(self.lister(i.root))) for i in project.indexes if i.listed]
-        key = self.run_key({p: self._digest(s.data) for p, s in sources.items()})
+        key = self.run_key({p: self._digest(p, s.data) for p, s in sources.items()})
         compact = [r.path if r == FileResult(r.path) else r for r in results]  # most files: nothing to say
         self.cache.save(key, {"outside": outside, "listings": listings, "results": compact}, set(sources))
 
-    def _digest(self, data: bytes) -> bytes:
+    def _digest(self, path: Path, data: bytes) -> bytes:
         """The content digest; of the very bytes a `replay` read, the one it made (a cold run hashes
         each file once)."""
-        known = self.digested.get(id(data))
+        known = self.digested.get(path)
         return known[1] if known is not None and known[0] is data else content_digest(data)
 
     def plan_project(self, project: Project) -> None:

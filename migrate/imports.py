@@ -13,9 +13,10 @@ object, a module of the project) is the resolver's business.
 from __future__ import annotations
 
 import ast
-import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Literal, Mapping
+
+from migrate.read import content_digest
 
 Kind = Literal["module", "from", "call", "alias", "def", "class", "other"]
 _TABLES: dict[bytes, "ImportTable"] = {}  # content hash -> table, for the whole process
@@ -64,7 +65,7 @@ class ImportTable:
     @classmethod
     def cached(cls, data: bytes) -> "ImportTable":
         """`of_source`, once per content: the index and the rules read the same bytes."""
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digest = content_digest(data)
         if digest not in _TABLES:
             _TABLES[digest] = cls.of_source(data)
         return _TABLES[digest]
@@ -79,7 +80,7 @@ class ImportTable:
     @classmethod
     def cached_tree(cls, data: bytes, tree: ast.Module) -> "ImportTable":
         """`cached`, from a tree of `data` the caller parsed anyway."""
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digest = content_digest(data)
         if digest not in _TABLES:
             _TABLES[digest] = cls.of_tree(tree)
         return _TABLES[digest]
@@ -87,7 +88,7 @@ class ImportTable:
     @classmethod
     def remember(cls, data: bytes, table: "ImportTable") -> None:
         """Keep the table of `data` made elsewhere (by a worker process, from its tree)."""
-        _TABLES.setdefault(hashlib.blake2b(data, digest_size=16).digest(), table)
+        _TABLES.setdefault(content_digest(data), table)
 
     def with_bindings(self, extra: Mapping[str, tuple[Binding, ...]]) -> "ImportTable":
         """This table plus bindings of statements that are not in its source (a cut tree's)."""

@@ -30,7 +30,7 @@ from migrate.project import FanOut, Project, R, Source, T, build_project
 from migrate.read import ReadError, read_bytes
 from migrate.results import Diagnostic, FileResult
 from migrate.render import render, unified_diff
-from migrate.spans import Lines, cut, cut_at, cut_lines, splice
+from migrate.spans import Cut, Lines, cut, cut_at, cut_lines, splice
 from migrate.imports import ImportTable
 from migrate.selection import is_ignored
 from migrate.write import remove_temporaries, write_atomic
@@ -245,13 +245,7 @@ def _outlined(data: bytes) -> tuple[ImportTable | None, Lines | None, list[int] 
 
 def _cut_at(left_out: Lines | None, data: bytes) -> Source:
     """`_parsed`, with the cut an outline decided."""
-    if left_out is not None:
-        piece = cut_at(data, left_out, ImportTable.cached(data))
-        try:
-            return Source(data, parse_bytes(piece.data), cut=piece)
-        except ParseFailure:
-            pass  # libcst disagrees with CPython on this file: the whole file gives the whole error
-    return _whole(data)
+    return _from_cut(data, cut_at(data, left_out, ImportTable.cached(data)) if left_out is not None else None)
 
 
 def _whole(data: bytes) -> Source:
@@ -264,7 +258,11 @@ def _whole(data: bytes) -> Source:
 def _parsed(data: bytes) -> Source:
     """The file's tree, of a cut of it when most of it is out of the rules' reach (`migrate.spans`)."""
     tree = _ast(data)
-    piece = cut(data, tree, ImportTable.cached_tree(data, tree)) if tree is not None else None
+    return _from_cut(data, cut(data, tree, ImportTable.cached_tree(data, tree)) if tree is not None else None)
+
+
+def _from_cut(data: bytes, piece: Cut | None) -> Source:
+    """The tree of the cut, or of the whole file without one."""
     if piece is not None:
         try:
             return Source(data, parse_bytes(piece.data), cut=piece)

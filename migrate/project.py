@@ -79,6 +79,11 @@ class Source:
         return self.cut.hidden if self.cut is not None else NOTHING_HIDDEN
 
 
+def whole_tree(parse: Callable[[bytes], cst.Module | None]) -> Callable[[bytes], Source]:
+    """`Source.parse_later`'s parser for a file parsed whole by `parse` (None: it does not parse)."""
+    return lambda data: Source(data, parse(data))
+
+
 def import_root(path: Path) -> str:
     """The folder a module is imported from: above its outermost package."""
     folder = path.resolve().parent
@@ -170,7 +175,7 @@ def build_project(
             project.facts[path] = ProjectFacts(index.lookup(key), key, renames, kept)
     for path, source in sources.items():
         if not source.has_tree and project.relevant(path):  # imports an app but never names `modal`
-            source.parse_later(lambda data: Source(data, parse(data)))
+            source.parse_later(whole_tree(parse))
     for planner in dict.fromkeys(rule.PLANNER for rule in rules if rule.PLANNER is not None):
         project.views.update(planner(project, sources, rules, parse, requested))
     for source in sources.values():

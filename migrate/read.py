@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
+
+
+def content_digest(data: bytes) -> bytes:
+    """What a file's bytes are known by, everywhere a run keeps something per content."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class ReadError(Exception):

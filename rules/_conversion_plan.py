@@ -18,7 +18,7 @@ import libcst as cst
 
 from migrate.discover import display_path, resolved
 from migrate.model import ModuleContext, Rule
-from migrate.project import Project, Source
+from migrate.project import Project, Source, whole_tree
 from rules._call_sites import imported_uses
 from rules._project import Converted, ProjectView
 from rules._shapes import may_have_shape
@@ -124,7 +124,7 @@ def _importers(project, sources, planned, parse, enabled) -> list[list[tuple[Key
     checked = project.fan_out(check, users)
     for path, (parsed, _) in zip(users, checked):
         if parsed and not sources[path].has_tree:
-            sources[path].parse_later(lambda data: Source(data, parse(data)))  # the file stage rewrites its call sites
+            sources[path].parse_later(whole_tree(parse))  # the file stage rewrites its call sites
     return [found for _, found in checked]
 
 
