@@ -189,9 +189,9 @@ class StatMemo:
 class RunCache:
     """The two levels for one run: `replay` a whole unchanged run, or reuse one file's result."""
 
-    def __init__(self, cache: ResultCache, lister: Callable[[Path], Iterable[Path]]) -> None:
+    def __init__(self, cache: ResultCache, lister: Callable[[Path], Iterable[str]]) -> None:
         self.cache = cache
-        self.lister = lister  # the tree under a project root, as the index lists it
+        self.lister = lister  # the paths under a project root, as the index lists them (`discover.listed`)
         self.plan = b""
         self.early: dict[Path, bytes] = {}
         self.digested: dict[Path, tuple[bytes, bytes]] = {}  # what the replay that missed read: (bytes, digest)
@@ -299,8 +299,8 @@ def _unchanged(key: str, recorded: bytes | None) -> bool:
         return False
 
 
-def _listing(paths: Iterable[Path]) -> bytes:
-    return digest(*sorted(str(p).encode() for p in paths)).encode()
+def _listing(paths: Iterable[str]) -> bytes:
+    return digest(*sorted(p.encode() for p in paths)).encode()
 
 
 def _unreadable(source: Source) -> bool:

@@ -88,7 +88,7 @@ def rule(
     from migrate.rule_docs import render_rule
     from rules import ALL_RULES, rules_by_code
 
-    out, err = consoles(no_color)
+    out, err = (console.real for console in consoles(no_color))  # rich's own renderables
     if all_rules:
         for cls in ALL_RULES:
             render_rule(cls, out)
@@ -120,7 +120,7 @@ def run(
     """
     from migrate.runtime.command import run_command
 
-    out, err = consoles(no_color)
+    out, err = (console.real for console in consoles(no_color))  # rich's own renderables
     path_text, _, entrypoint = target.partition("::")
     path = Path(path_text)
     if not path.is_file():
@@ -149,7 +149,7 @@ def verify(
     Exit 1 if any file behaves differently."""
     from migrate.verification import verify_paths
 
-    out, err = consoles(no_color)
+    out, err = (console.real for console in consoles(no_color))  # rich's own renderables
     raise typer.Exit(verify_paths(paths, timeout, out, err, report))
 
 

@@ -76,6 +76,17 @@ def find(paths: Iterable[Path], exclude: Callable[[Path], bool] | None = None) -
     return found
 
 
+def listed(root: Path, exclude: Callable[[Path], bool] | None = None) -> list[str]:
+    """`[str(p) for p in discover([root], exclude)]`, what the cache knows a tree's listing by: the
+    walk's own paths when they are all regular files under a real folder (nothing to resolve or
+    skip), which a warm run over a big tree would otherwise pay for twice."""
+    if root.is_dir() and resolved(root) == root:
+        candidates, plain, _ = _listing(root, exclude)
+        if len(plain) == len(candidates):
+            return [str(path) for path in candidates]
+    return [str(path) for path in find([root], exclude).files]
+
+
 def start_run() -> None:
     """Forget what earlier runs saw of the file system (resolved paths, folder listings), unless
     the run's caller walked the tree a moment ago for this run (`keep_walks`)."""

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Sequence
 
 from migrate.formats import ERROR_CODES, Entry, entries
 from migrate.results import Diagnostic, FileResult
+from migrate.terminal import plain_stream
 
 if TYPE_CHECKING:  # a replayed run reports without the pipeline, the rules or libcst
-    from rich.console import Console
-
+    from migrate.terminal import Out
     from migrate.model import Rule
     from migrate.pipeline import Mode
 
@@ -53,13 +53,13 @@ class Reporter:
     (a machine-readable report is written elsewhere: only errors, notes and the summary show here).
     """
 
-    def __init__(self, out: Console, err: Console, mode: Mode, quiet: bool, fmt: str | None = "concise",
+    def __init__(self, out: Out, err: Out, mode: Mode, quiet: bool, fmt: str | None = "concise",
                  rules: Sequence[type[Rule]] = ()) -> None:
         self.out, self.err, self.mode, self.quiet, self.fmt, self.rules = out, err, mode, quiet, fmt, rules
         self.totals = Totals()
 
     @property
-    def console(self) -> Console:
+    def console(self) -> Out:
         """Where the summary and other closing output go (stderr when stdout carries a diff)."""
         return self.err if self.mode == "diff" else self.out
 
@@ -108,20 +108,20 @@ Pieces = list[tuple[str, str]]  # a line's text in styled pieces: (text, rich st
 _CONTROL = {code: None for code in (7, 8, 11, 12, 13)}  # what rich's `Text` strips (`rich.control`)
 
 
-def show(console: Console, pieces: Pieces) -> None:
+def show(console: Out, pieces: Pieces) -> None:
     """Print the pieces as one line, as `console.print(Text.assemble(...), soft_wrap=True)` would:
     rich only where it has something to do (colours, a terminal, recording, tabs to expand by cell
     width); otherwise the same text written at once, which is many times cheaper on a long report."""
     text = "".join(part for part, _ in pieces)
-    styled = console.is_terminal or console.color_system is not None or console.is_jupyter
-    if "\t" in text or styled or console.record or console.quiet:
+    stream = plain_stream(console) if "\t" not in text else None
+    if stream is None:
         from rich.text import Text
 
         console.print(Text.assemble(*pieces), soft_wrap=True, highlight=False)
         return
     try:
-        console.file.write(text.translate(_CONTROL) + "\n")
-        console.file.flush()  # as rich does after each print: stdout and stderr stay in order
+        stream.write(text.translate(_CONTROL) + "\n")
+        stream.flush()  # as rich does after each print: stdout and stderr stay in order
     except BrokenPipeError:
         console.on_broken_pipe()
 
@@ -148,7 +148,7 @@ CONTEXT_LINES = 2
 
 
 def render_full(
-    results: Sequence[FileResult], rules: Sequence[type[Rule]], console: Console, mode: str, *, errors: bool = True
+    results: Sequence[FileResult], rules: Sequence[type[Rule]], console: Out, mode: str, *, errors: bool = True
 ) -> None:
     """Each finding with a source excerpt and a fix hint; styles show only on a colour console.
 

@@ -18,20 +18,21 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from rich.console import Console
-
 from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache
 from migrate.config import ConfigError, Settings, load_settings
-from migrate.discover import discover, escapes_repository, find, keep_walks, project_root, start_run
+from migrate.discover import escapes_repository, find, keep_walks, listed, project_root, start_run
 from migrate.formats import EDIT_FORMATS, render
 from migrate.report import Reporter
 from migrate.results import FileResult
 from migrate.target import Target, resolve_target
-from migrate.terminal import EXIT_USAGE, consoles
+from migrate.terminal import EXIT_USAGE, LazyConsole, consoles, plain_stream
 from migrate.write import write_atomic
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
+
+    from migrate.terminal import Out
 
     from migrate.model import Rule
     from migrate.pipeline import Mode, Options
@@ -100,7 +101,7 @@ def fix_command(
         return EXIT_USAGE
 
 
-def execute(request: Request, out: Console, err: Console) -> int:
+def execute(request: Request, out: Out, err: Out) -> int:
     settings = _settings(request)
     target = _target(request, settings)
     cache = _cache(request, settings, target, ()) if _replayable(request) else None
@@ -160,7 +161,7 @@ def _replay(request: Request, settings: Settings, cache: RunCache) -> list[FileR
     return [FileResult(link, error=reason) for link, reason in found.skipped] + replayed
 
 
-def _report_replayed(request: Request, settings: Settings, target: Target, replayed: list[FileResult], out: Console, err: Console) -> int:
+def _report_replayed(request: Request, settings: Settings, target: Target, replayed: list[FileResult], out: Out, err: Out) -> int:
     """The report of a replayed run, as `execute` makes it (the rules load only for reports that name them)."""
     missing = [p for p in request.paths if not p.exists()]
     for path in missing:
@@ -192,7 +193,7 @@ def _cache(request: Request, settings: Settings, target: Target, requested: Sequ
         sorted((str(p.resolve()), f) for p, f in requested),
     ))
     exclude = _exclude(settings)  # the same as the run's: discovery walks a tree once per exclusion
-    return RunCache(ResultCache(folder, salt), lambda root: discover([root], exclude))
+    return RunCache(ResultCache(folder, salt), lambda root: listed(root, exclude))
 
 
 def _exclude(settings: Settings) -> Callable[[Path], bool] | None:
@@ -263,7 +264,7 @@ def _rules(settings: Settings, target: Target) -> list[type[Rule]]:
 
 
 def _report(
-    request: Request, settings: Settings, rules: Sequence[type[Rule]], processed: Iterable[FileResult], out: Console, err: Console,
+    request: Request, settings: Settings, rules: Sequence[type[Rule]], processed: Iterable[FileResult], out: Out, err: Out,
 ) -> int:
     fmt = settings.output_format
     human = fmt in HUMAN_FORMATS and request.output_file is None
@@ -288,7 +289,7 @@ def _report(
     return reporter.totals.exit_code(request.mode, request.exit_zero)
 
 
-def _stdin(request: Request, options: Options, settings: Settings, out: Console, err: Console) -> int:
+def _stdin(request: Request, options: Options, settings: Settings, out: Out, err: Out) -> int:
     """Editor integration: source on stdin, the fixed source (or the findings, or a diff) on stdout."""
     from migrate.pipeline import process_source
 
@@ -309,7 +310,7 @@ def _stdin(request: Request, options: Options, settings: Settings, out: Console,
     return reporter.totals.exit_code(request.mode, request.exit_zero)
 
 
-def _add_noqa(paths: list[Path], options: Options, out: Console) -> int:
+def _add_noqa(paths: list[Path], options: Options, out: Out) -> int:
     """Insert `# noqa: CODE` for every current finding, to adopt the tool gradually."""
     from migrate.pipeline import process_paths
     from migrate.suppress import add_noqa
@@ -330,7 +331,7 @@ def _add_noqa(paths: list[Path], options: Options, out: Console) -> int:
     return 0
 
 
-def _show_fixes(results: list[FileResult], mode: Mode, console: Console) -> None:
+def _show_fixes(results: list[FileResult], mode: Mode, console: Out) -> None:
     verb = "fixed" if mode == "fix" else "fixable"
     for result in results:
         counts = dict(result.fixed) if mode == "fix" else _fixable(result)
@@ -347,7 +348,7 @@ def _fixable(result: FileResult) -> dict[str, int]:
     return counts
 
 
-def _statistics(results: list[FileResult], mode: Mode, rules: Sequence[type[Rule]], console: Console) -> None:
+def _statistics(results: list[FileResult], mode: Mode, rules: Sequence[type[Rule]], console: Out) -> None:
     names = {rule.CODE: rule.NAME for rule in rules}
     counts: dict[str, list[int]] = {}
     for result in results:
@@ -365,11 +366,19 @@ def _statistics(results: list[FileResult], mode: Mode, rules: Sequence[type[Rule
     console.print(table)
 
 
+def _terminal(console: Out | None) -> Console | None:
+    """The rich console of a terminal; None for a file or pipe (which a lazy console tells without rich)."""
+    if console is None or plain_stream(console) is not None:
+        return None
+    made = console.real if isinstance(console, LazyConsole) else console
+    return made if made.is_terminal else None
+
+
 class _Progress:
     """A transient progress line on a terminal, shown only once a run has taken over a second."""
 
-    def __init__(self, console: Console | None) -> None:
-        self.console = console if console is not None and console.is_terminal else None
+    def __init__(self, console: Out | None) -> None:
+        self.console = _terminal(console)
         self.started = time.monotonic()
         self.bar: Progress | None = None
         self.task = None

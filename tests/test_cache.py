@@ -13,7 +13,7 @@ import pytest
 import migrate.cache as cache
 import migrate.pipeline as pipeline
 from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache, StatMemo, content_digest
-from migrate.discover import discover
+from migrate.discover import listed
 from migrate.pipeline import Options, process_paths
 from rules import ALL_RULES
 
@@ -31,7 +31,7 @@ def _project(root: Path) -> Path:
 
 
 def _options(folder: Path, mode: str = "check", salt: str = "settings") -> Options:
-    cache = RunCache(ResultCache(folder, salt), lambda root: discover([root]))
+    cache = RunCache(ResultCache(folder, salt), listed)
     return Options(mode, ALL_RULES, cache=cache)  # type: ignore[arg-type]
 
 
@@ -186,7 +186,7 @@ def test_a_file_written_just_before_the_memo_is_read_again_even_with_the_same_st
 def test_an_unreadable_file_replays_nothing(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     _report(root, _options(tmp_path / "cache"))
-    assert RunCache(ResultCache(tmp_path / "cache", "settings"), lambda r: discover([r])).replay([root / "gone.py"]) is None
+    assert RunCache(ResultCache(tmp_path / "cache", "settings"), listed).replay([root / "gone.py"]) is None
 
 
 def test_a_saved_entry_holds_the_run_paths_as_text_and_loads_them_as_the_loaders_objects(tmp_path: Path) -> None:

@@ -76,3 +76,22 @@ def test_joined_paths_equal_joining_each(base: Path) -> None:
     expected = [base / rel for rel in rels]
     assert made == expected
     assert [(str(p), p.parts, hash(p), p.name, str(p.parent)) for p in made] == [(str(p), p.parts, hash(p), p.name, str(p.parent)) for p in expected]
+
+
+@pytest.mark.parametrize("odd", ["none", "symlink", "fifo", "broken link"])
+def test_a_tree_s_listing_is_the_paths_discovery_gives(tmp_path: Path, odd: str) -> None:
+    """What the cache compares a tree by (`listed`) is exactly `discover`'s paths, whether the walk's
+    own paths serve (regular files only) or discovery has links and FIFOs to sort out."""
+    from migrate.discover import listed, start_run
+
+    root = tmp_path.resolve()
+    _touch(root, "a.py", "pkg/b.py", "pkg/sub/c.pyi", "build/skipped.py")
+    if odd == "symlink":
+        (root / "pkg" / "link.py").symlink_to(root / "a.py")
+    elif odd == "fifo":
+        os.mkfifo(root / "pipe.py")
+    elif odd == "broken link":
+        (root / "gone.py").symlink_to(root / "missing.py")
+    start_run()
+    assert listed(root) == [str(p) for p in discover([root])]
+    assert len(listed(root)) == 3

@@ -86,3 +86,38 @@ def test_whole_reports_on_the_fixtures_are_rich_s_text(
     rich = _run(_fixture_tree(tree), monkeypatch, True, mode, fmt)
     assert plain == rich
     assert "broken.py:2:7: error" in plain[1] and "MOD" in plain[0] and "scanned" in plain[0]
+
+
+TERMINAL_ENVIRONMENTS = [{}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "1"}, {"TTY_COMPATIBLE": "0"}, {"TTY_INTERACTIVE": "1"}, {"NO_COLOR": "1"}]
+
+
+@pytest.mark.parametrize("environment", TERMINAL_ENVIRONMENTS, ids=lambda e: ",".join(f"{k}={v}" for k, v in e.items()) or "plain")
+@pytest.mark.parametrize("terminal", [False, True])
+@pytest.mark.parametrize("no_color", [False, True])
+def test_a_lazy_console_writes_plainly_exactly_where_rich_would(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], terminal: bool, no_color: bool
+) -> None:
+    """Before rich is imported, a console decides whether a stream needs nothing of rich: as rich's
+    own console decides, and on a pipe without any of rich's variables, without making one."""
+    import os
+
+    from migrate.terminal import consoles, plain_stream
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    ends = os.openpty() if terminal else os.pipe()
+    stream = os.fdopen(ends[1], "w")
+    monkeypatch.setattr("sys.stdout", stream)
+    try:
+        lazy, _ = consoles(no_color)
+        decided = plain_stream(lazy)
+        made = Console(highlight=False, **({"color_system": None} if no_color or environment.get("NO_COLOR") else {}))
+        assert (decided is None) == (plain_stream(made) is None)
+        assert (decided is None) == made.is_terminal  # what rich takes for a terminal (FORCE_COLOR= is not one)
+        if not terminal and environment.keys() <= {"NO_COLOR"}:
+            assert decided is stream and lazy.made is None  # the everyday pipe: rich is never made
+    finally:
+        stream.close()
+        os.close(ends[0])

@@ -1,6 +1,7 @@
 """A plain check run pays only for the imports it uses: the command line library (and the pydantic it
-parses with), the target finders' `packaging` parsers and `importlib.metadata`, `pathspec`, the
-progress bar, the statistics table and the machine formats load when a run needs them."""
+parses with), the target finders' `packaging` parsers and `importlib.metadata`, `pathspec`, rich
+(a report to a pipe is plain text), the progress bar, the statistics table and the machine formats
+load when a run needs them."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ main()
 """
 LAZY = (
     "typer", "pydantic", "packaging.requirements", "packaging.specifiers", "importlib.metadata", "configparser", "pathspec",
-    "rich.progress", "rich.table", "xml.etree.ElementTree",
+    "rich.console", "rich.progress", "rich.table", "xml.etree.ElementTree",
 )
 
 
