@@ -5,26 +5,55 @@ from __future__ import annotations
 
 import ast
 import re
-from functools import lru_cache
 from typing import Iterator
+
+from migrate.read import content_digest
 
 STAR = re.compile(rb"import\s+\*")
 
 
-@lru_cache(maxsize=1024)
-def all_imports(data: bytes) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
-    """Every import statement of a module, nested ones included: (module, level, names imported)."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError):
-        return ()
-    found = []
-    for node in ast.walk(tree):
+Imports = tuple[tuple[str, int, tuple[str, ...]], ...]  # (module, level, names imported) of each statement
+_ALL: dict[bytes, Imports] = {}  # by content digest
+
+
+def all_imports(data: bytes) -> Imports:
+    """Every import statement of a module, nested ones included (a parse of the module, unless an
+    outline of it was remembered)."""
+    digest = content_digest(data)
+    if digest not in _ALL:
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            return ()
+        _ALL[digest] = imports_in(tree)
+    return _ALL[digest]
+
+
+def remember_imports(data: bytes, found: Imports) -> None:
+    """Keep `imports_in` of a tree of `data` made elsewhere (by a worker process's outline)."""
+    _ALL.setdefault(content_digest(data), found)
+
+
+def imports_in(tree: ast.Module) -> Imports:
+    """The import statements of a tree, in source order, read from its statements only: an import
+    is a statement, so the expressions (most of a tree's nodes) are never visited."""
+    found: list[tuple[str, int, tuple[str, ...]]] = []
+    _collect(tree.body, found)
+    return tuple(found)
+
+
+def _collect(statements: list[ast.AST], found: list[tuple[str, int, tuple[str, ...]]]) -> None:
+    for node in statements:
         if isinstance(node, ast.Import):
             found += [(alias.name, 0, ()) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             found.append((node.module or "", node.level, tuple(alias.name for alias in node.names)))
-    return tuple(found)
+        else:  # a compound statement, an `except` clause or a `case`: their blocks (blocks nest <= 100 deep)
+            for block in _BLOCKS:
+                _collect(getattr(node, block, ()), found)
+
+
+_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
 
 
 # The module and the names of every import statement, nested ones included, read from the bytes.

@@ -32,6 +32,7 @@ from migrate.results import Diagnostic, FileResult
 from migrate.render import render, unified_diff
 from migrate.spans import Cut, Lines, cut, cut_at, cut_lines, splice
 from migrate.imports import ImportTable
+from migrate.import_text import Imports, imports_in, remember_imports
 from migrate.selection import is_ignored
 from migrate.write import remove_temporaries, write_atomic
 from migrate.model import Rule
@@ -224,23 +225,33 @@ def _outline(sources: dict[Path, Source], jobs: int) -> None:
     todo = [path for path, source in sources.items() if source.parses_with(_parsed)]
     size = sum(len(sources[path].data) for path in todo)
     outlines = _mapped(jobs if size >= OUTLINE_IN_WORKERS else 1, lambda path: _outlined(sources[path].data), todo)
-    for path, (table, left_out, starts) in zip(todo, outlines):
-        if table is not None:
-            ImportTable.remember(sources[path].data, table)
-            sources[path].parse_later(partial(_cut_at, left_out))
-        if starts is not None:
-            remember_starts(sources[path].data, starts)
+    for path, outline in zip(todo, outlines):
+        data = sources[path].data
+        if outline.table is not None:
+            ImportTable.remember(data, outline.table)
+            remember_imports(data, outline.imports)
+            sources[path].parse_later(partial(_cut_at, outline.left_out))
+        if outline.starts is not None:
+            remember_starts(data, outline.starts)
 
 
-def _outlined(data: bytes) -> tuple[ImportTable | None, Lines | None, list[int] | None]:
-    """The file's import table, the lines its cut leaves out (None: none; no table: no tree), and
-    for a file parsed whole, where its statements start (to locate findings)."""
+@dataclass(frozen=True)
+class Outline:
+    """What one `ast` parse of a file tells the stages after it (no table: the file has no tree)."""
+
+    table: ImportTable | None = None  # module-level bindings, for the project index
+    imports: Imports = ()  # every import statement, nested ones too (`import_text.all_imports`)
+    left_out: Lines | None = None  # the lines its cut leaves out (None: none)
+    starts: list[int] | None = None  # for a file parsed whole, where its statements start (to locate findings)
+
+
+def _outlined(data: bytes) -> Outline:
     tree = _ast(data)
     if tree is None:
-        return None, None, None
+        return Outline()
     table = ImportTable.cached_tree(data, tree)
     left_out = cut_lines(data, tree, table)
-    return table, left_out, statement_starts(tree) if left_out is None else None
+    return Outline(table, imports_in(tree), left_out, statement_starts(tree) if left_out is None else None)
 
 
 def _cut_at(left_out: Lines | None, data: bytes) -> Source:

@@ -395,3 +395,81 @@ def test_a_module_that_imports_modal_still_leads_there_after_its_own_walk(tmp_pa
     index = ProjectIndex.build(root, list(discover([root])), lambda p: p.read_bytes())
     assert not index.reaches_modal(str((root / "common.py").resolve()))  # it imports modal itself; nothing beyond
     assert index.reaches_modal(str((root / "user.py").resolve()))
+
+
+NESTED_IMPORTS = '''
+import os, a.b as ab
+from . import sibling
+if os.name:
+    from ..pkg import (x as y, z)
+else:
+    import else_branch
+try:
+    import in_try
+except ImportError as exc:
+    import in_handler
+else:
+    from try_else import *
+finally:
+    import in_finally
+for _ in ():
+    import in_for
+else:
+    import for_else
+while False:
+    import in_while
+with open(os.devnull) as handle:
+    import in_with
+async def job():
+    async with handle:
+        import in_async_with
+    async for _ in handle:
+        import in_async_for
+    lambda: __import__("not_a_statement")
+class Holder:
+    def method(self):
+        def inner():
+            import deep.down
+match os.name:
+    case "posix":
+        import in_case
+    case _:
+        from .. import other_case
+'''
+
+
+def _walked_imports(source: str) -> list[tuple[str, int, tuple[str, ...]]]:
+    """What every node of the tree says (the reference for the statements-only reading)."""
+    import ast
+
+    found: list[tuple[str, int, tuple[str, ...]]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, 0, ()) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.module or "", node.level, tuple(alias.name for alias in node.names)))
+    return found
+
+
+@pytest.mark.parametrize("source", [NESTED_IMPORTS, *[p.read_text() for p in sorted((Path(__file__).parent / "corpus").rglob("*.py"))[:40]]])
+def test_the_imports_read_from_statements_are_those_of_every_node(source: str) -> None:
+    import ast
+
+    from migrate.import_text import all_imports, imports_in
+
+    found = imports_in(ast.parse(source))
+    assert sorted(found) == sorted(_walked_imports(source)) and all_imports(source.encode()) == found
+    if source is NESTED_IMPORTS:
+        assert len(found) == 18 and found[0] == ("os", 0, ()) and found[-1] == ("", 2, ("other_case",))  # in source order
+
+
+def test_an_outline_hands_the_index_every_import_and_nothing_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outline's `ast` parse gives `all_imports` too: the users search (`ProjectIndex.users`)
+    asks a module that names an app without importing it what its imports reach."""
+    from migrate import import_text, pipeline
+    data = ("import modal\nstub = modal.Stub()\n\ndef f():\n    from lib import helper\n" + NESTED_IMPORTS.replace("\n", "\n    ")).encode()
+    sources = {tmp_path / "m.py": pipeline._loaded(data)}
+    pipeline._outline(sources, jobs=1)
+    monkeypatch.setattr(import_text, "ast", None)  # a parse here would fail
+    found = import_text.all_imports(data)
+    assert ("lib", 0, ("helper",)) in found and len(found) == 20 and sorted(found) == sorted(_walked_imports(data.decode()))
