@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from migrate.discover import resolved
-from migrate.read import ReadError, content_digest, read_bytes
+from migrate.read import ReadError, content_digest, read_digested
 from migrate.results import FileResult
 
 if TYPE_CHECKING:  # a replayed run builds no project: libcst stays unimported here
@@ -149,29 +149,35 @@ class StatMemo:
         except Exception:  # missing, damaged or of another version: every file is read
             self.entries, self.stamp = {}, 0
 
-    def digests(self, files: Sequence[Path]) -> dict[Path, bytes] | None:
+    def digests(self, files: Sequence[Path], meanwhile: Callable[[], object] | None = None) -> dict[Path, bytes] | None:
         """Each file's content digest (None when one cannot be read: the pipeline reports it);
-        the memo is rewritten, with these files only, when one had to be read."""
+        the memo is rewritten, with these files only, when one had to be read. `meanwhile` is
+        work for this process while a helper reads many files (`read.read_digested`)."""
         started = time.time_ns()
-        found: dict[Path, bytes] = {}
+        keys = [str(resolved(path)) for path in files]
         kept: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
-        read = False
-        for path in files:
-            key = str(resolved(path))
+        stale: list[tuple[Path, str, tuple[int, int, int, int]]] = []
+        for path, key in zip(files, keys):
             try:
                 st = os.stat(key)
-                known = self.entries.get(key)
-                fields = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                if known is None or known[0] != fields or st.st_mtime_ns >= self.stamp - RACY_NS:
-                    data = self.read[path] = read_bytes(path)
-                    known, read = (fields, content_digest(data)), True
-            except (OSError, ReadError):
+            except OSError:
                 return None
-            found[path] = known[1]
-            kept[key] = known
-        if read:
+            known = self.entries.get(key)
+            fields = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if known is None or known[0] != fields or st.st_mtime_ns >= self.stamp - RACY_NS:
+                stale.append((path, key, fields))
+            else:
+                kept[key] = known
+        try:
+            contents = read_digested([path for path, _, _ in stale], [fields[0] for _, _, fields in stale], meanwhile)
+        except ReadError:
+            return None
+        for (path, key, fields), (data, found) in zip(stale, contents):
+            self.read[path] = data
+            kept[key] = (fields, found)
+        if stale:
             self._save(started, kept)
-        return found
+        return {path: kept[key][1] for path, key in zip(files, keys)}
 
     def _save(self, stamp: int, entries: dict[str, tuple[tuple[int, int, int, int], bytes]]) -> None:
         try:
@@ -200,14 +206,15 @@ class RunCache:
     def run_key(self, digests: Mapping[Path, bytes]) -> str:
         return self.cache.key(b"run", files_digest((str(p), d) for p, d in digests.items()))
 
-    def replay(self, files: Sequence[Path]) -> list[FileResult] | None:
+    def replay(self, files: Sequence[Path], meanwhile: Callable[[], object] | None = None) -> list[FileResult] | None:
         """The results of the last run over these files with the same bytes, if nothing it read
-        outside them changed. Files are read only when their `stat` changed (`StatMemo`); asked
-        again for the same files (the run looks before the pipeline does), it does not look again."""
+        outside them changed. Files are read only when their `stat` changed (`StatMemo`), by a
+        helper process while this one does `meanwhile` when there is much to read; asked again for
+        the same files (the run looks before the pipeline does), it does not look again."""
         if files == self.missed:
             return None
         memo = StatMemo(self.cache.folder / MEMO_NAME)
-        digests = memo.digests(files)
+        digests = memo.digests(files, meanwhile)
         record = self.cache.load(self.run_key(digests), {str(p): p for p in files}) if digests is not None else None
         if not isinstance(record, dict) or not all(_unchanged(key, d) for key, d in record["outside"]) or any(
             _listing(self.lister(Path(root))) != d for root, d in record["listings"]

@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
 
 def content_digest(data: bytes) -> bytes:
@@ -46,3 +47,91 @@ def _read_all(fd: int, size: int) -> bytes:
         if not chunk:
             return parts[0] if len(parts) == 1 else b"".join(parts)
         parts.append(chunk)
+
+
+HELPER_FROM = 4 << 20  # bytes to read below which a helper process costs more than it saves
+_DIGEST_SIZE = 16
+
+
+def read_digested(paths: Sequence[Path], sizes: Sequence[int], meanwhile: Callable[[], object] | None = None) -> list[tuple[bytes, bytes]]:
+    """Each file's bytes and `content_digest`, as `read_bytes` reads them (its `ReadError` for the
+    first that cannot be read). With `meanwhile`, a large read is done by a forked helper process
+    into shared memory while this process calls `meanwhile` (a run imports its syntax tree library:
+    the two take about as long); a file whose size is no longer the one `sizes` gives (from `stat`),
+    or that the helper could not read, is read here."""
+    done: dict[int, tuple[bytes, bytes]] = {}
+    if meanwhile is not None and paths and sum(sizes) >= HELPER_FROM and hasattr(os, "fork"):
+        done = _read_in_helper(paths, sizes, meanwhile)
+    found = []
+    for at, path in enumerate(paths):
+        if at not in done:
+            data = read_bytes(path)
+            done[at] = data, content_digest(data)
+        found.append(done.pop(at))
+    return found
+
+
+def _read_in_helper(paths: Sequence[Path], sizes: Sequence[int], meanwhile: Callable[[], object]) -> dict[int, tuple[bytes, bytes]]:
+    """What a forked helper read: the bytes of each file it could, by place in `paths`."""
+    import mmap
+
+    offsets = [0]
+    for size in sizes:
+        offsets.append(offsets[-1] + size)
+    status = len(paths) * (1 + _DIGEST_SIZE)  # per file, after the contents: 1 when read, then its digest
+    shared = mmap.mmap(-1, offsets[-1] + status)
+    try:
+        pid = os.fork()
+        if pid == 0:  # the helper: fill its part of the shared memory, and leave without Python's exit handlers
+            code = 1
+            try:
+                _fill(shared, paths, offsets)
+                code = 0
+            finally:
+                os._exit(code)
+        try:
+            meanwhile()
+        finally:
+            _, code = os.waitpid(pid, 0)
+        if code != 0:
+            return {}
+        return {at: entry for at in range(len(paths)) if (entry := _entry(shared, offsets, at)) is not None}
+    finally:
+        shared.close()
+
+
+def _fill(shared: Any, paths: Sequence[Path], offsets: list[int]) -> None:
+    view = memoryview(shared)
+    for at, path in enumerate(paths):
+        start, end = offsets[at], offsets[at + 1]
+        try:
+            if _read_into(path, view[start:end]):
+                mark = offsets[-1] + at * (1 + _DIGEST_SIZE)
+                view[mark + 1 : mark + 1 + _DIGEST_SIZE] = content_digest(view[start:end])
+                view[mark] = 1
+        except OSError:
+            continue  # read again by the parent, whose `read_bytes` says why it fails
+
+
+def _read_into(path: Path, target: memoryview) -> bool:
+    """The whole regular file into `target`, if it is exactly that long."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        got = 0
+        while got < len(target):
+            count = os.readv(fd, [target[got:]])
+            if count == 0:
+                return False  # shorter than its `stat` said
+            got += count
+        return not os.read(fd, 1)  # longer: read again by the parent
+    finally:
+        os.close(fd)
+
+
+def _entry(shared: Any, offsets: list[int], at: int) -> tuple[bytes, bytes] | None:
+    mark = offsets[-1] + at * (1 + _DIGEST_SIZE)
+    if shared[mark] != 1:
+        return None
+    return shared[offsets[at] : offsets[at + 1]], shared[mark + 1 : mark + 1 + _DIGEST_SIZE]

@@ -105,7 +105,7 @@ def execute(request: Request, out: Out, err: Out) -> int:
     settings = _settings(request)
     target = _target(request, settings)
     cache = _cache(request, settings, target, ()) if _replayable(request) else None
-    replayed = _replay(request, settings, cache) if cache is not None else None
+    replayed = _replay(request, settings, cache, lambda: _preload(settings, target)) if cache is not None else None
     if replayed is not None:
         return _report_replayed(request, settings, target, replayed, out, err)
     from migrate.pipeline import Options
@@ -150,12 +150,15 @@ def _replayable(request: Request) -> bool:
     )
 
 
-def _replay(request: Request, settings: Settings, cache: RunCache) -> list[FileResult] | None:
+def _replay(request: Request, settings: Settings, cache: RunCache, load: Callable[[], object]) -> list[FileResult] | None:
     """What the pipeline would yield from a replay of the run (`migrate.pipeline`), or None (a fix
-    run that has temporaries to remove is left to the pipeline)."""
+    run that has temporaries to remove is left to the pipeline). When many files changed since the
+    cache saw them, a helper process reads them while this one does `load` (imports the pipeline:
+    a replay is then unlikely, and the two take about as long)."""
     start_run()
     found = find([p for p in request.paths if p.exists()], _exclude(settings))
-    replayed = cache.replay(found.files) if request.mode != "fix" or not found.temporaries else None
+    meanwhile = load if request.jobs != 1 and _cores() > 1 else None  # `--jobs 1`: one process
+    replayed = cache.replay(found.files, meanwhile) if request.mode != "fix" or not found.temporaries else None
     if replayed is None:
         return None
     return [FileResult(link, error=reason) for link, reason in found.skipped] + replayed
@@ -250,6 +253,17 @@ def _target(request: Request, settings: Settings) -> Target:
         return resolve_target(settings.target_version, root)
     except ValueError as exc:
         raise UsageError(f"target version: {exc}") from exc
+
+
+def _preload(settings: Settings, target: Target) -> None:
+    """What a run that is not replayed needs first: the pipeline and the rules (libcst with them);
+    a selection error is left for the run to report where it always does."""
+    import migrate.pipeline  # noqa: F401
+
+    try:
+        _rules(settings, target)
+    except UsageError:
+        pass
 
 
 def _rules(settings: Settings, target: Target) -> list[type[Rule]]:

@@ -12,6 +12,7 @@ import pytest
 
 import migrate.cache as cache
 import migrate.pipeline as pipeline
+import migrate.read as read
 from migrate.cache import CACHE_DIR_NAME, ResultCache, RunCache, StatMemo, content_digest
 from migrate.discover import listed
 from migrate.pipeline import Options, process_paths
@@ -137,7 +138,7 @@ def test_a_warm_run_over_an_unchanged_tree_reads_no_file(tmp_path: Path, monkeyp
     def refuse(path: Path) -> bytes:
         raise AssertionError(f"a warm run read {path}")
 
-    monkeypatch.setattr(cache, "read_bytes", refuse)
+    monkeypatch.setattr(read, "read_bytes", refuse)
     monkeypatch.setattr(pipeline, "read_bytes", refuse)
     assert _report(root, _options(tmp_path / "cache")) == cold
 
@@ -209,9 +210,9 @@ def test_a_run_whose_replay_misses_walks_the_tree_and_reads_each_file_once(tmp_p
     (root / "pyproject.toml").write_text('[tool.modal-upgrade]\ntarget-version = "1.0"\n')
     walks: list[Path] = []
     reads: list[str] = []
-    real_walk, real_read = discover_module._not_ignored, cache.read_bytes
+    real_walk, real_read = discover_module._not_ignored, read.read_bytes
     monkeypatch.setattr(discover_module, "_not_ignored", lambda at, files: walks.append(at) or real_walk(at, files))
-    for module in (cache, pipeline):
+    for module in (read, pipeline):
         monkeypatch.setattr(module, "read_bytes", lambda path: reads.append(path.name) or real_read(path))
     assert fix_command([root], check=True, cache_dir=tmp_path / "cache") == 1
     assert len(walks) == 1 and sorted(reads) == ["common.py", "other.py", "shop.py"]
