@@ -95,9 +95,31 @@ def _read_in_helper(paths: Sequence[Path], sizes: Sequence[int], meanwhile: Call
             _, code = os.waitpid(pid, 0)
         if code != 0:
             return {}
-        return {at: entry for at in range(len(paths)) if (entry := _entry(shared, offsets, at)) is not None}
+        return _taken(shared, offsets)
     finally:
         shared.close()
+
+
+RELEASE_EVERY = 1 << 20  # bytes copied out of the shared memory between two releases of it
+
+
+def _taken(shared: Any, offsets: list[int]) -> dict[int, tuple[bytes, bytes]]:
+    """The files the helper read, copied out in order; the shared memory behind them is given
+    back as the copy goes (Linux), so that the run never holds the tree's bytes twice."""
+    import mmap
+
+    release = getattr(mmap, "MADV_REMOVE", None)
+    found: dict[int, tuple[bytes, bytes]] = {}
+    freed = 0
+    for at in range(len(offsets) - 1):
+        entry = _entry(shared, offsets, at)
+        if entry is not None:
+            found[at] = entry
+        done = offsets[at + 1] // mmap.PAGESIZE * mmap.PAGESIZE
+        if release is not None and done - freed >= RELEASE_EVERY:
+            shared.madvise(release, freed, done - freed)
+            freed = done
+    return found
 
 
 def _fill(shared: Any, paths: Sequence[Path], offsets: list[int]) -> None:

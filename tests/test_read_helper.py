@@ -117,3 +117,40 @@ def test_a_run_whose_files_a_helper_read_reports_as_a_run_without_cache(tmp_path
     cold = report(cache_dir=tmp_path / "cache")
     assert len(helped) == 1 and helped[0] > 5  # the helper read the tree; the warm run reads nothing
     assert report(cache_dir=tmp_path / "cache") == cold == report(no_cache=True, jobs=1) and '"MOD' in cold
+
+
+def test_the_shared_memory_is_given_back_as_the_files_are_copied_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run never holds a large tree's bytes twice: each megabyte copied out is released
+    (pages wholly behind the copy only; never the digests after the contents)."""
+    import mmap
+
+    if not hasattr(mmap, "MADV_REMOVE"):
+        pytest.skip("no MADV_REMOVE on this system")
+    paths = _files(tmp_path, 40)
+    sizes = [p.stat().st_size for p in paths]
+    offsets = [0]
+    for size in sizes:
+        offsets.append(offsets[-1] + size)
+    shared = mmap.mmap(-1, offsets[-1] + len(paths) * 17)
+    read._fill(shared, paths, offsets)
+
+    class Watched:
+        released: list[tuple[int, int]] = []
+
+        def __getitem__(self, key: object) -> object:
+            return shared[key]  # type: ignore[index]
+
+        def madvise(self, option: int, start: int, length: int) -> None:
+            assert option == mmap.MADV_REMOVE
+            self.released.append((start, length))
+            shared.madvise(option, start, length)
+
+    monkeypatch.setattr(read, "RELEASE_EVERY", 3 * mmap.PAGESIZE)
+    found = read._taken(Watched(), offsets)
+    assert [found[at] for at in range(len(paths))] == [(read_bytes(p), content_digest(read_bytes(p))) for p in paths]
+    released = Watched.released
+    assert len(released) >= 3 and released[0][0] == 0
+    assert all(start + length == following for (start, length), (following, _) in zip(released, released[1:]))
+    assert all(start % mmap.PAGESIZE == 0 and length % mmap.PAGESIZE == 0 for start, length in released)
+    assert released[-1][0] + released[-1][1] <= offsets[-1]
+    shared.close()
