@@ -115,8 +115,16 @@ LONE_IMPORTS = [
     "from modal import Mount\nx: 'Mount'\n",
     "from modal import Mount\n\n# Mount is documented here\nprint(6)\n",
     "# header\n\nfrom modal import Mount\n\n\n# footer\n",
+    "import modal\nfrom modal import Mount\n\n@app.cls(mounts=[modal.Mount.from_local_dir('.')])\nclass A:\n    pass\n",  # an attribute only
+    "import atexit\nimport modal\nprint(modal . Mount)\n",
+    "import atexit, os\nprint(os)\n",
+    "import atexit as a\nprint(1)\n",
+    "import atexit\natexit.register(print)\n",
+    "import atexit\nx = y.atexit\n",
 ]
-LONE_SPECS = [ImportSpec("modal", "Mount"), ImportSpec("__future__", "annotations"), ImportSpec("modal", "Secret")]
+LONE_SPECS = [
+    ImportSpec("modal", "Mount"), ImportSpec("__future__", "annotations"), ImportSpec("modal", "Secret"), ImportSpec("atexit"), ImportSpec("modal"),
+]
 
 
 def _without_uses(module: cst.Module, spec: ImportSpec) -> cst.Module:
