@@ -56,7 +56,8 @@ def _drop_unused(module: cst.Module, unused: list[ImportSpec]) -> cst.Module:
     kept = _spelling(module, codes, unused)
     if all(_lone_import(module.body[index], unused) for index in kept):
         # Only the imports spell the names: the visitor finds each unused and drops its line.
-        return module.with_changes(body=[s for index, s in enumerate(module.body) if index not in set(kept)])
+        dropped = set(kept)
+        return module.with_changes(body=[s for index, s in enumerate(module.body) if index not in dropped])
     marked: list[cst.BaseStatement] = []
     for number, index in enumerate(kept):
         marked += [_marker(number), module.body[index]]

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import stat
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 
+DIGEST_SIZE = 16
+
+
 def content_digest(data: bytes) -> bytes:
     """What a file's bytes are known by, everywhere a run keeps something per content."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
 class ReadError(Exception):
@@ -50,7 +54,6 @@ def _read_all(fd: int, size: int) -> bytes:
 
 
 HELPER_FROM = 4 << 20  # bytes to read below which a helper process costs more than it saves
-_DIGEST_SIZE = 16
 
 
 def read_digested(paths: Sequence[Path], sizes: Sequence[int], meanwhile: Callable[[], object] | None = None) -> list[tuple[bytes, bytes]]:
@@ -62,23 +65,20 @@ def read_digested(paths: Sequence[Path], sizes: Sequence[int], meanwhile: Callab
     done: dict[int, tuple[bytes, bytes]] = {}
     if meanwhile is not None and paths and sum(sizes) >= HELPER_FROM and hasattr(os, "fork"):
         done = _read_in_helper(paths, sizes, meanwhile)
-    found = []
-    for at, path in enumerate(paths):
-        if at not in done:
-            data = read_bytes(path)
-            done[at] = data, content_digest(data)
-        found.append(done.pop(at))
-    return found
+    return [done[at] if at in done else _read_here(path) for at, path in enumerate(paths)]
+
+
+def _read_here(path: Path) -> tuple[bytes, bytes]:
+    data = read_bytes(path)
+    return data, content_digest(data)
 
 
 def _read_in_helper(paths: Sequence[Path], sizes: Sequence[int], meanwhile: Callable[[], object]) -> dict[int, tuple[bytes, bytes]]:
     """What a forked helper read: the bytes of each file it could, by place in `paths`."""
-    import mmap
-
     offsets = [0]
     for size in sizes:
         offsets.append(offsets[-1] + size)
-    status = len(paths) * (1 + _DIGEST_SIZE)  # per file, after the contents: 1 when read, then its digest
+    status = len(paths) * (1 + DIGEST_SIZE)  # per file, after the contents: 1 when read, then its digest
     shared = mmap.mmap(-1, offsets[-1] + status)
     try:
         pid = os.fork()
@@ -106,8 +106,6 @@ RELEASE_EVERY = 1 << 20  # bytes copied out of the shared memory between two rel
 def _taken(shared: Any, offsets: list[int]) -> dict[int, tuple[bytes, bytes]]:
     """The files the helper read, copied out in order; the shared memory behind them is given
     back as the copy goes (Linux), so that the run never holds the tree's bytes twice."""
-    import mmap
-
     release = getattr(mmap, "MADV_REMOVE", None)
     found: dict[int, tuple[bytes, bytes]] = {}
     freed = 0
@@ -128,8 +126,8 @@ def _fill(shared: Any, paths: Sequence[Path], offsets: list[int]) -> None:
         start, end = offsets[at], offsets[at + 1]
         try:
             if _read_into(path, view[start:end]):
-                mark = offsets[-1] + at * (1 + _DIGEST_SIZE)
-                view[mark + 1 : mark + 1 + _DIGEST_SIZE] = content_digest(view[start:end])
+                mark = offsets[-1] + at * (1 + DIGEST_SIZE)
+                view[mark + 1 : mark + 1 + DIGEST_SIZE] = content_digest(view[start:end])
                 view[mark] = 1
         except OSError:
             continue  # read again by the parent, whose `read_bytes` says why it fails
@@ -153,7 +151,7 @@ def _read_into(path: Path, target: memoryview) -> bool:
 
 
 def _entry(shared: Any, offsets: list[int], at: int) -> tuple[bytes, bytes] | None:
-    mark = offsets[-1] + at * (1 + _DIGEST_SIZE)
+    mark = offsets[-1] + at * (1 + DIGEST_SIZE)
     if shared[mark] != 1:
         return None
-    return shared[offsets[at] : offsets[at + 1]], shared[mark + 1 : mark + 1 + _DIGEST_SIZE]
+    return shared[offsets[at] : offsets[at + 1]], shared[mark + 1 : mark + 1 + DIGEST_SIZE]
